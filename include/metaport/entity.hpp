@@ -1,0 +1,36 @@
+// The type-erased entity the runtime moves around: its kind, its portable
+// key, and its canonical document (the Value the typed struct encodes to,
+// secrets in clear). Only decoding needs the C++ type, so the engine, the
+// stores and the formats are plain code over Values, and the templates are
+// instantiated once per schema (in the generated registration unit).
+#pragma once
+#include <string>
+
+#include "metaport/codec.hpp"
+#include "metaport/key.hpp"
+#include "metaport/value.hpp"
+
+namespace metaport {
+
+struct KindInfo;
+
+// Where a record came from, for error messages.
+struct Origin {
+  std::string file;  // path of the file or stream name ("-" for stdin)
+  Mark mark;         // line (and column) of the record within it
+  std::string str() const {
+    std::string s = file;
+    if (mark.known()) s += (s.empty() ? "" : ":") + std::to_string(mark.line);
+    return s;
+  }
+};
+
+struct Entity {
+  const KindInfo* kind = nullptr;
+  Key key;
+  Value value;        // canonical document
+  Unknowns unknowns;  // members kept unchanged (open kinds, --keep-unknown)
+  Origin origin;
+};
+
+}  // namespace metaport
