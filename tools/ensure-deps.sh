@@ -25,7 +25,7 @@ METAPORT_APT_PACKAGES=(
 metaport_missing_packages() {
   local p missing=() installed
   # One dpkg-query for all packages (this runs on every ./metaport call).
-  installed=" $(dpkg-query -W -f='${db:Status-Status}:${Package} ' "${METAPORT_APT_PACKAGES[@]}" 2>/dev/null) "
+  installed=" $(dpkg-query -W -f='${db:Status-Status}:${Package} ' "${METAPORT_APT_PACKAGES[@]}" 2>/dev/null || true) "
   for p in "${METAPORT_APT_PACKAGES[@]}"; do
     [[ "$installed" == *" installed:$p "* ]] || missing+=("$p")
   done
