@@ -28,22 +28,27 @@ class Layout {
   virtual std::optional<std::string> kind_of(std::string_view rel_path, const Value& doc) = 0;
 };
 
-// <kind in snake_case>/<slug of the key>.yaml; a slug shared by two entities
-// gets a short hash of the key so both files stay stable.
+// <kind in snake_case>/<slug>.yaml, the slug from the entity's `name` or
+// `title` member if it has one, else from its key. Entities whose slugs
+// collide within a kind: the one with the smallest key keeps the plain name,
+// the others get `__` + a short hash of their key (deterministic; see
+// docs/tree-layout.md for the stabler rule of the bi layout).
 class GenericLayout : public Layout {
  public:
   explicit GenericLayout(std::vector<std::string> kinds) {
     for (auto& k : kinds) folders_[snake_case(k)] = k;
   }
   void index(const Entity& e) override {
-    auto& n = slugs_[{e.kind->name, slugify(e.key.str())}];
-    ++n;
+    auto& first = first_[{e.kind->name, slug_of(e)}];
+    std::string key = e.key.str();
+    if (first.empty() || key < first) first = key;
   }
   std::string path_of(const Entity& e) override {
-    std::string slug = slugify(e.key.str());
-    std::string name = slug;
-    if (slugs_[{e.kind->name, slug}] > 1) name += "__" + short_hash(e.key.str());
-    return snake_case(e.kind->name) + "/" + name + ".yaml";
+    std::string slug = slug_of(e);
+    std::string key = e.key.str();
+    auto it = first_.find({e.kind->name, slug});
+    if (it != first_.end() && it->second != key) slug += "__" + short_hash(key);
+    return snake_case(e.kind->name) + "/" + slug + ".yaml";
   }
   std::optional<std::string> kind_of(std::string_view rel_path, const Value&) override {
     auto slash = rel_path.find('/');
@@ -54,8 +59,13 @@ class GenericLayout : public Layout {
   }
 
  private:
+  static std::string slug_of(const Entity& e) {
+    for (const char* m : {"name", "title"})
+      if (const Value* v = e.value.find(m); v && v->is_string() && !v->as_string().empty()) return slugify(v->as_string());
+    return slugify(e.key.str());
+  }
   std::map<std::string, std::string> folders_;
-  std::map<std::pair<std::string, std::string>, int> slugs_;
+  std::map<std::pair<std::string, std::string>, std::string> first_;  // (kind, slug) -> smallest key
 };
 
 }  // namespace metaport

@@ -6,6 +6,11 @@
 //     using kinds = boost::mp11::mp_list<Collection, Card, ...>;   // dependency-friendly order
 //     static void document_refs(const metaport::Entity&, const metaport::RefSink&);  // optional
 //     static std::unique_ptr<metaport::Layout> make_layout();                        // optional
+//     // optional: placeholders for references missing on both sides (DESIGN §5)
+//     static metaport::StubPolicy stub_policy(std::string_view kind);
+//     static std::optional<metaport::Value> make_stub(std::string_view kind, const metaport::Key& key);
+//     static constexpr std::string_view user_kind = "User";         // the kind `--user EMAIL` names
+//     static constexpr std::string_view scope_kind = "Collection";  // what `--collection` selects
 //   };
 //
 // make_schema_info<MySchema>() turns it into the runtime SchemaInfo.
@@ -13,6 +18,7 @@
 #include <boost/mp11.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,12 +28,24 @@
 
 namespace metaport {
 
+// What a load may do about a reference that is neither in the dump nor in the
+// target store.
+enum class StubPolicy {
+  never,    // an error (the default: a dangling reference is found before anything is written)
+  on_flag,  // a placeholder with --stub-missing (Metabase Remote Sync stubs a missing database)
+  always,   // always a placeholder, listed in the report (users that do not exist in the target)
+};
+
 struct SchemaInfo {
   std::string name;
   int version = 1;
   std::vector<std::unique_ptr<KindInfo>> kinds;  // declaration order; addresses are stable
   std::function<void(const Entity&, const RefSink&)> document_refs;
   std::function<std::unique_ptr<Layout>()> make_layout;
+  std::function<StubPolicy(std::string_view kind)> stub_policy;
+  std::function<std::optional<Value>(std::string_view kind, const Key& key)> make_stub;
+  std::string user_kind;   // the kind `--user` refers to; empty if the schema has none
+  std::string scope_kind;  // the container kind whose subtrees a partial dump selects (`--collection`)
 
   const KindInfo* find(std::string_view kind) const {
     for (const auto& k : kinds)
@@ -39,6 +57,9 @@ struct SchemaInfo {
   void refs(const Entity& e, const RefSink& sink) const {
     find_typed_refs(*e.kind, e.value, sink);
     if (document_refs) document_refs(e, sink);
+  }
+  StubPolicy stub_policy_of(std::string_view kind) const {
+    return stub_policy ? stub_policy(kind) : StubPolicy::never;
   }
   std::unique_ptr<Layout> layout() const {
     if (make_layout) return make_layout();
@@ -62,6 +83,12 @@ SchemaInfo make_schema_info() {
     s.document_refs = [](const Entity& e, const RefSink& r) { S::document_refs(e, r); };
   if constexpr (requires { S::make_layout(); })
     s.make_layout = [] { return S::make_layout(); };
+  if constexpr (requires(std::string_view k) { S::stub_policy(k); })
+    s.stub_policy = [](std::string_view k) { return S::stub_policy(k); };
+  if constexpr (requires(std::string_view k, const Key& key) { S::make_stub(k, key); })
+    s.make_stub = [](std::string_view k, const Key& key) { return S::make_stub(k, key); };
+  if constexpr (requires { S::user_kind; }) s.user_kind = std::string(S::user_kind);
+  if constexpr (requires { S::scope_kind; }) s.scope_kind = std::string(S::scope_kind);
   return s;
 }
 

@@ -1,0 +1,499 @@
+#include "runtime/format/dump_format.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "metaport/format/json.hpp"
+#include "metaport/format/yaml_reader.hpp"
+#include "metaport/format/yaml_writer.hpp"
+
+namespace fs = std::filesystem;
+
+namespace metaport::format {
+
+std::string_view format_name(Format f) {
+  switch (f) {
+    case Format::tree: return "tree";
+    case Format::yaml: return "yaml";
+    case Format::jsonl: return "jsonl";
+  }
+  return "?";
+}
+std::optional<Format> parse_format(std::string_view s) {
+  if (s == "tree") return Format::tree;
+  if (s == "yaml") return Format::yaml;
+  if (s == "jsonl") return Format::jsonl;
+  return std::nullopt;
+}
+
+namespace {
+
+Value header_value(const DumpHeader& h) {
+  Value v = Value::object();
+  v.set("metaport", "dump");
+  v.set("format", h.format);
+  v.set("schema", h.schema);
+  v.set("version", h.version);
+  return v;
+}
+
+Value end_value(const Counts& counts) {
+  Value v = Value::object();
+  v.set("metaport", "end");
+  Value c = Value::object();
+  std::size_t total = 0;
+  for (const auto& [k, n] : counts) {
+    c.set(k, static_cast<long long>(n));
+    total += n;
+  }
+  v.set("counts", std::move(c));
+  v.set("total", static_cast<long long>(total));
+  return v;
+}
+
+class StreamWriter : public DumpWriter {
+ public:
+  StreamWriter(Format f, std::unique_ptr<io::Output> out) : f_(f), out_(std::move(out)) {}
+  Status begin(const DumpHeader& h) override { return emit(header_value(h), true); }
+  Status write(const Entity& e, const Value& doc) override {
+    buf_.clear();
+    if (f_ == Format::jsonl) {
+      buf_ += "{\"kind\":";
+      json::write_string(buf_, e.kind->name);
+      buf_ += ",\"entity\":";
+      json::write(buf_, doc);
+      buf_ += "}\n";
+    } else {
+      buf_ += "---\nkind: ";
+      yaml::write_key(buf_, e.kind->name);
+      buf_ += "\nentity:";
+      if (doc.is_object() && doc.size() > 0) {
+        buf_ += '\n';
+        // Indent the entity under `entity:` by writing it as a nested map.
+        std::string inner = yaml::write(doc);
+        std::size_t start = 0;
+        while (start < inner.size()) {
+          std::size_t end = inner.find('\n', start);
+          if (end == std::string::npos) end = inner.size();
+          if (end > start) buf_.append("  ").append(inner, start, end - start);
+          buf_ += '\n';
+          start = end + 1;
+        }
+      } else {
+        buf_ += " {}\n";
+      }
+    }
+    return out_->write(buf_);
+  }
+  Status finish(const Counts& counts) override {
+    if (auto s = emit(end_value(counts), false); !s) return s;
+    return out_->close();
+  }
+
+ private:
+  Status emit(const Value& v, bool first) {
+    std::string s;
+    if (f_ == Format::jsonl) {
+      json::write(s, v);
+      s += '\n';
+    } else {
+      if (!first) s += "---\n";
+      yaml::write(s, v);
+    }
+    return out_->write(s);
+  }
+  Format f_;
+  std::unique_ptr<io::Output> out_;
+  std::string buf_;
+};
+
+class TreeWriter : public DumpWriter {
+ public:
+  TreeWriter(std::string dir, std::string tmp, std::unique_ptr<Layout> layout)
+      : dir_(std::move(dir)), tmp_(std::move(tmp)), layout_(std::move(layout)) {}
+  ~TreeWriter() override {
+    if (!done_) {
+      std::error_code ec;
+      fs::remove_all(tmp_, ec);
+    }
+  }
+  bool needs_index() const override { return true; }
+  void index(const Entity& e) override { layout_->index(e); }
+  Status begin(const DumpHeader& h) override {
+    Value v = Value::object();
+    v.set("format", h.format);
+    v.set("schema", h.schema);
+    v.set("version", h.version);
+    return io::write_file(tmp_ + "/metaport.yaml", yaml::write(v));
+  }
+  Status write(const Entity& e, const Value& doc) override {
+    std::string rel = layout_->path_of(e);
+    if (!written_.insert(rel).second)
+      return make_error("two entities were given the same file " + rel + " (a layout bug)");
+    buf_.clear();
+    yaml::write(buf_, doc);
+    return io::write_file(tmp_ + "/" + rel, buf_);
+  }
+  Status finish(const Counts&) override {
+    std::error_code ec;
+    std::string old;
+    if (fs::exists(dir_, ec)) {
+      old = dir_ + ".old-" + std::to_string(::getpid());
+      fs::rename(dir_, old, ec);
+      if (ec) return make_error("cannot move the previous dump " + dir_ + " aside: " + ec.message());
+    }
+    fs::rename(tmp_, dir_, ec);
+    if (ec) {
+      if (!old.empty()) fs::rename(old, dir_, ec);
+      return make_error("cannot move the new dump into " + dir_ + ": " + ec.message());
+    }
+    done_ = true;
+    if (!old.empty()) fs::remove_all(old, ec);
+    return ok_status();
+  }
+
+ private:
+  std::string dir_, tmp_;
+  std::unique_ptr<Layout> layout_;
+  std::set<std::string> written_;
+  std::string buf_;
+  bool done_ = false;
+};
+
+// Shift the marks of a document parsed on its own to its place in a stream.
+void shift_marks(Value& v, std::uint32_t lines) {
+  if (v.mark.known()) v.mark.line += lines;
+  if (v.is_array())
+    for (auto& x : v.as_array()) shift_marks(x, lines);
+  else if (v.is_object())
+    for (auto& [k, x] : v.as_object()) shift_marks(x, lines);
+}
+
+Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
+  const Value* tag = h.find("metaport");
+  if (!tag || !tag->is_string() || tag->as_string() != "dump")
+    return make_error(name + ": not a metaport dump (the first record must be the header {metaport: dump, ...})");
+  const Value* f = h.find("format");
+  const Value* s = h.find("schema");
+  const Value* v = h.find("version");
+  if (!f || !f->is_int() || !s || !s->is_string() || !v || !v->is_int())
+    return make_error(name + ": the dump header needs format, schema and version");
+  out.format = static_cast<int>(f->as_int());
+  out.schema = s->as_string();
+  out.version = static_cast<int>(v->as_int());
+  if (out.format > kFormatVersion)
+    return make_error(name + ": dump format " + std::to_string(out.format) + " is newer than this metaport reads (" +
+                      std::to_string(kFormatVersion) + ")");
+  return ok_status();
+}
+
+// Shared by both stream readers: the end record and the counts.
+class CountingReader : public DumpReader {
+ public:
+  const DumpHeader& header() const override { return header_; }
+  Status finish() override {
+    if (!status_) return status_;
+    if (!ended_) return make_error(name_ + ": the dump ends without its end record: truncated (a broken pipe or a partial file?)");
+    for (const auto& [k, n] : expected_counts_) {
+      std::size_t got = seen_.count(k) ? seen_.at(k) : 0;
+      if (got != n)
+        return make_error(name_ + ": the end record counts " + std::to_string(n) + " " + k + " records, the dump holds " +
+                          std::to_string(got));
+    }
+    for (const auto& [k, n] : seen_)
+      if (!expected_counts_.count(k))
+        return make_error(name_ + ": " + std::to_string(n) + " " + k + " records are not counted in the end record");
+    return ok_status();
+  }
+
+ protected:
+  // Returns true when `v` was the end record.
+  bool take_end(const Value& v, const Origin& o, Errors& errors) {
+    const Value* tag = v.find("metaport");
+    if (!tag) return false;
+    if (!tag->is_string() || tag->as_string() != "end") {
+      errors.add(Error{"unexpected metaport record '" + (tag->is_string() ? tag->as_string() : "?") + "'", {}, o.mark, o.file, {}});
+      return true;
+    }
+    ended_ = true;
+    if (const Value* c = v.find("counts"); c && c->is_object())
+      for (const auto& [k, n] : c->as_object())
+        if (n.is_int()) expected_counts_[k] = static_cast<std::size_t>(n.as_int());
+    return true;
+  }
+  // Validates the envelope {kind, entity} into a Record.
+  bool take_record(Value&& v, const Origin& o, Record& r, Errors& errors) {
+    if (ended_) {
+      errors.add(Error{"a record after the end record", {}, o.mark, o.file, {}});
+      return false;
+    }
+    Value* kind = v.find("kind");
+    Value* ent = v.find("entity");
+    if (!v.is_object() || !kind || !kind->is_string() || !ent) {
+      errors.add(Error{"a record is {kind: KIND, entity: {...}}", {}, o.mark, o.file, {}});
+      return false;
+    }
+    r.kind = kind->as_string();
+    r.doc = std::move(*ent);
+    r.origin = o;
+    ++seen_[r.kind];
+    return true;
+  }
+  DumpHeader header_;
+  std::string name_;
+  bool ended_ = false;
+  Status status_ = ok_status();
+  Counts expected_counts_, seen_;
+};
+
+class JsonlReader : public CountingReader {
+ public:
+  JsonlReader(std::unique_ptr<io::Input> in) : in_(std::move(in)), lines_(*in_) { name_ = in_->name(); }
+  Status open() {
+    std::string line;
+    while (lines_.next(line))
+      if (!line.empty()) break;
+    if (!lines_.status()) return lines_.status();
+    if (line.empty()) return make_error(name_ + ": empty input, not a metaport dump");
+    auto h = parser_.parse(line);
+    if (!h) return make_error(name_ + ":" + std::to_string(lines_.line_number()) + ": " + h.errors().list()[0].message);
+    return check_header(*h, name_, header_);
+  }
+  bool next(Record& r, Errors& errors) override {
+    std::string line;
+    while (lines_.next(line)) {
+      if (line.empty() || line == "\r") continue;
+      Origin o{name_, Mark{static_cast<std::uint32_t>(lines_.line_number()), 0}};
+      auto v = parser_.parse(line);
+      if (!v) {
+        errors.add(Error{v.errors().list()[0].message, {}, o.mark, o.file, {}});
+        continue;
+      }
+      if (take_end(*v, o, errors)) continue;
+      if (take_record(std::move(*v), o, r, errors)) return true;
+    }
+    status_ = lines_.status();
+    return false;
+  }
+
+ private:
+  std::unique_ptr<io::Input> in_;
+  io::LineReader lines_;
+  json::Parser parser_;
+};
+
+class YamlStreamReader : public CountingReader {
+ public:
+  YamlStreamReader(std::unique_ptr<io::Input> in) : in_(std::move(in)), lines_(*in_) { name_ = in_->name(); }
+  Status open() {
+    std::string doc;
+    std::uint32_t start = 0;
+    if (!next_doc(doc, start)) return lines_.status() ? make_error(name_ + ": empty input, not a metaport dump") : lines_.status();
+    auto h = yaml::parse(doc);
+    if (!h) {
+      Errors e = h.errors();
+      e.set_file(name_);
+      return e;
+    }
+    return check_header(*h, name_, header_);
+  }
+  bool next(Record& r, Errors& errors) override {
+    std::string doc;
+    std::uint32_t start = 0;
+    while (next_doc(doc, start)) {
+      Origin o{name_, Mark{start + 1, 0}};
+      auto v = yaml::parse(doc);
+      if (!v) {
+        for (auto e : v.errors().list()) {
+          if (e.mark.known()) e.mark.line += start;
+          e.file = name_;
+          errors.add(e);
+        }
+        continue;
+      }
+      shift_marks(*v, start);
+      if (take_end(*v, o, errors)) continue;
+      if (take_record(std::move(*v), o, r, errors)) return true;
+    }
+    status_ = lines_.status();
+    return false;
+  }
+
+ private:
+  // Documents are separated by "---" lines (metaport never writes such a line
+  // inside a document: block scalars are indented). `offset` is the number of
+  // lines before the document's first line.
+  bool next_doc(std::string& doc, std::uint32_t& offset) {
+    doc.clear();
+    bool any = false;
+    std::string line;
+    while (lines_.next(line)) {
+      if (line == "---" || line.rfind("--- ", 0) == 0 || line == "...") {
+        if (any) return true;
+        continue;
+      }
+      if (!any) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        offset = static_cast<std::uint32_t>(lines_.line_number() - 1);
+        any = true;
+      }
+      doc += line;
+      doc += '\n';
+    }
+    return any;
+  }
+  std::unique_ptr<io::Input> in_;
+  io::LineReader lines_;
+};
+
+class TreeReader : public DumpReader {
+ public:
+  TreeReader(std::string dir, std::unique_ptr<Layout> layout, const SchemaInfo& schema)
+      : dir_(std::move(dir)), layout_(std::move(layout)) {
+    header_.schema = schema.name;
+    header_.version = schema.version;
+  }
+  Status open() {
+    std::error_code ec;
+    std::string meta = dir_ + "/metaport.yaml";
+    if (fs::exists(meta, ec)) {
+      auto text = io::read_file(meta);
+      if (!text) return text.errors();
+      auto v = yaml::parse(*text);
+      if (!v) { Errors e = v.errors(); e.set_file(meta); return e; }
+      Value h = *v;
+      h.set("metaport", "dump");
+      if (auto s = check_header(h, meta, header_); !s) return s;
+    } else {
+      header_.from_metaport = false;  // a Representation Format folder written by another tool
+    }
+    for (auto it = fs::recursive_directory_iterator(dir_, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) return make_error("cannot list " + dir_ + ": " + ec.message());
+      const auto name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {  // .git, editor swap files
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file()) continue;
+      std::string rel = fs::relative(it->path(), dir_).generic_string();
+      if (rel == "metaport.yaml") continue;
+      if (!(rel.ends_with(".yaml") || rel.ends_with(".yml"))) continue;
+      files_.push_back(rel);
+    }
+    std::sort(files_.begin(), files_.end());
+    return ok_status();
+  }
+  const DumpHeader& header() const override { return header_; }
+  std::size_t expected() const override { return files_.size(); }
+  bool next(Record& r, Errors& errors) override {
+    while (pos_ < files_.size()) {
+      const std::string& rel = files_[pos_++];
+      std::string path = dir_ + "/" + rel;
+      auto text = io::read_file(path);
+      if (!text) {
+        errors.add(Error{text.errors().list()[0].message, {}, {}, path, {}});
+        continue;
+      }
+      auto v = yaml::parse(*text);
+      if (!v) {
+        for (auto e : v.errors().list()) { e.file = path; errors.add(e); }
+        continue;
+      }
+      auto kind = layout_->kind_of(rel, *v);
+      if (!kind) { ignored_.push_back(rel); continue; }
+      if (kind->empty()) {  // an entity file whose kind cannot be told: never skip it silently
+        errors.add(Error{"cannot tell which kind of entity this file holds (no serdes/meta model, and its folder does not say)",
+                         {}, Mark{1, 1}, path, {}});
+        continue;
+      }
+      r.kind = *kind;
+      r.doc = std::move(*v);
+      r.origin = Origin{path, Mark{1, 1}};
+      return true;
+    }
+    return false;
+  }
+  Status finish() override { return ok_status(); }
+  std::vector<std::string> ignored() const override { return ignored_; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<Layout> layout_;
+  DumpHeader header_;
+  std::vector<std::string> files_;
+  std::vector<std::string> ignored_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::string& out_path) {
+  auto out = io::open_output(out_path);
+  if (!out) return out.errors();
+  return std::unique_ptr<DumpWriter>(std::make_unique<StreamWriter>(f, std::move(*out)));
+}
+
+Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir, std::unique_ptr<Layout> layout) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) return make_error(dir + " exists and is not a folder");
+    bool empty = fs::directory_iterator(dir, ec) == fs::directory_iterator();
+    if (!empty && !fs::exists(dir + "/metaport.yaml", ec))
+      return make_error(dir + " is a folder that is neither empty nor a metaport dump (no metaport.yaml): refusing to replace it");
+  }
+  std::string tmp = dir + ".tmp-" + std::to_string(::getpid());
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return make_error("cannot create " + tmp + ": " + ec.message());
+  return std::unique_ptr<DumpWriter>(std::make_unique<TreeWriter>(dir, tmp, std::move(layout)));
+}
+
+Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema) {
+  std::error_code ec;
+  if (in_path != "-" && fs::is_directory(in_path, ec)) {
+    auto r = std::make_unique<TreeReader>(in_path, schema.layout(), schema);
+    if (auto s = r->open(); !s) return s.errors();
+    return std::unique_ptr<DumpReader>(std::move(r));
+  }
+  auto in = io::open_input(in_path);
+  if (!in) return in.errors();
+  // Sniff the first non-blank byte.
+  char c = 0;
+  std::string head;
+  for (;;) {
+    auto n = (*in)->read(&c, 1);
+    if (!n) return n.errors();
+    if (*n == 0) break;
+    head += c;
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
+  }
+  struct Prefixed : io::Input {
+    Prefixed(std::unique_ptr<io::Input> in, std::string head) : in_(std::move(in)), head_(std::move(head)) {}
+    Result<std::size_t> read(char* buf, std::size_t n) override {
+      if (!head_.empty()) {
+        std::size_t k = std::min(n, head_.size());
+        std::copy(head_.begin(), head_.begin() + static_cast<long>(k), buf);
+        head_.erase(0, k);
+        return k;
+      }
+      return in_->read(buf, n);
+    }
+    const std::string& name() const override { return in_->name(); }
+    std::unique_ptr<io::Input> in_;
+    std::string head_;
+  };
+  auto input = std::make_unique<Prefixed>(std::move(*in), head);
+  if (c == '{') {
+    auto r = std::make_unique<JsonlReader>(std::move(input));
+    if (auto s = r->open(); !s) return s.errors();
+    return std::unique_ptr<DumpReader>(std::move(r));
+  }
+  auto r = std::make_unique<YamlStreamReader>(std::move(input));
+  if (auto s = r->open(); !s) return s.errors();
+  return std::unique_ptr<DumpReader>(std::move(r));
+}
+
+}  // namespace metaport::format
