@@ -1,0 +1,598 @@
+#include "runtime/store/postgres_store.hpp"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <unordered_set>
+
+#include "runtime/store/sql_store_base.hpp"
+
+namespace metaport::store {
+
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  return s;
+}
+
+// The server's words for a failed result: message, then detail ("Key
+// (mp_key)=(x) already exists.") when there is one.
+std::string result_error(PGconn* conn, const PGresult* r) {
+  if (!r) return trim(PQerrorMessage(conn));
+  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (!primary) return trim(PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+  std::string out = primary;
+  if (const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) out += std::string(" (") + detail + ")";
+  return out;
+}
+
+std::string sqlstate(const PGresult* r) {
+  const char* s = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  return s ? s : "";
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, p);
+}
+
+void append_double(std::string& out, double d) {
+  if (std::isinf(d)) { out += d > 0 ? "Infinity" : "-Infinity"; return; }
+  if (std::isnan(d)) { out += "NaN"; return; }
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);  // shortest exact form
+  out.append(buf, p);
+}
+
+// The text form of a value for a column of type `t` (parameters and COPY).
+// Returns false for text PostgreSQL cannot hold (a NUL byte).
+bool text_of(const SqlValue& v, ColumnType t, std::string& out) {
+  out.clear();
+  if (v.is_int()) {
+    if (t == ColumnType::Bool) out = v.as_int() ? "t" : "f";
+    else append_int(out, v.as_int());
+  } else if (v.is_double()) {
+    append_double(out, v.as_double());
+  } else if (v.is_text()) {
+    if (std::memchr(v.as_text().data(), 0, v.as_text().size())) return false;
+    out = v.as_text();
+  }
+  return true;
+}
+
+SqlValue value_of(const PGresult* r, int row, int col, ColumnType t) {
+  if (PQgetisnull(r, row, col)) return SqlValue();
+  const char* p = PQgetvalue(r, row, col);
+  const int len = PQgetlength(r, row, col);
+  switch (t) {
+    case ColumnType::Bool: return SqlValue(std::int64_t{p[0] == 't' ? 1 : 0});
+    case ColumnType::Int:
+    case ColumnType::Ref: {
+      std::int64_t v = 0;
+      std::from_chars(p, p + len, v);
+      return SqlValue(v);
+    }
+    case ColumnType::Double: return SqlValue(std::strtod(p, nullptr));  // also Infinity / NaN
+    case ColumnType::Text:
+    case ColumnType::Json: return SqlValue(std::string(p, static_cast<std::size_t>(len)));
+  }
+  return SqlValue();
+}
+
+// COPY text format: backslash escapes for the characters that delimit it.
+void append_copy_text(std::string& out, std::string_view s) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char* esc = nullptr;
+    switch (c) {
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      default: continue;
+    }
+    out.append(s.substr(run, i - run));
+    out += esc;
+    run = i + 1;
+  }
+  out.append(s.substr(run));
+}
+
+class PostgresStore final : public SqlStoreBase {
+ public:
+  PostgresStore(StoreUrl url, PGconn* conn) : SqlStoreBase(std::move(url)), conn_(conn) {}
+  ~PostgresStore() override { PQfinish(conn_); }
+
+  // ---- transactions ----
+  Status begin_write() override {
+    if (tx_ != TxState::none) return make_error(url_.display + ": begin_write inside an open transaction");
+    if (auto st = exec("BEGIN ISOLATION LEVEL READ COMMITTED"); !st) return st;
+    tx_ = TxState::write;
+    tx_failure_.reset();
+    return ok_status();
+  }
+
+  Status begin_snapshot() override {
+    if (tx_ != TxState::none) return make_error(url_.display + ": begin_snapshot inside an open transaction");
+    // DEFERRABLE only changes anything for SERIALIZABLE; kept so that
+    // raising the level later needs no other change. The snapshot of a
+    // REPEATABLE READ transaction is taken by its first statement: take it now.
+    if (auto st = exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY, DEFERRABLE"); !st) return st;
+    if (auto st = exec("SELECT 1"); !st) {
+      (void)exec("ROLLBACK");
+      return st;
+    }
+    tx_ = TxState::snapshot;
+    return ok_status();
+  }
+
+  Status commit() override {
+    if (tx_ == TxState::none) return make_error(url_.display + ": commit without a transaction");
+    if (tx_failure_) {
+      std::string why = *tx_failure_;
+      (void)rollback();
+      return make_error(url_.display + ": the write transaction failed (" + why + ") and was rolled back");
+    }
+    ResultPtr r(PQexec(conn_, "COMMIT"));
+    tx_ = TxState::none;
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+      return make_error(url_.display + ": commit refused, nothing was written: " + result_error(conn_, r.get()));
+    // COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK.
+    if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0)
+      return make_error(url_.display + ": the transaction had failed and was rolled back");
+    return ok_status();
+  }
+
+  Status rollback() override {
+    if (tx_ == TxState::none) return ok_status();
+    tx_ = TxState::none;
+    tx_failure_.reset();
+    return exec("ROLLBACK");
+  }
+
+  // ---- reads ----
+  Status scan(std::string_view kind, const RowSink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto name = prepare(t, "scan", 0, [&] {
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+    });
+    if (!name) return name.errors();
+    Row row(t.columns.size());
+    return stream(t, "scan", *name, [&](const PGresult* r) -> Status {
+      const std::int64_t id = value_of(r, 0, 0, ColumnType::Int).as_int();
+      for (std::size_t i = 0; i < row.size(); ++i) row[i] = value_of(r, 0, static_cast<int>(i) + 1, t.columns[i].type);
+      return sink(id, row);
+    });
+  }
+
+  Status scan_keys(std::string_view kind, const KeySink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto name = prepare(t, "scan_keys", 0, [&] {
+      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+    });
+    if (!name) return name.errors();
+    return stream(t, "scan keys of", *name, [&](const PGresult* r) -> Status {
+      std::string_view text(PQgetvalue(r, 0, 1), static_cast<std::size_t>(PQgetlength(r, 0, 1)));
+      auto key = key_from_text(text, t.key_single);
+      if (!key) return error_at(t, "scan keys of", text, "mp_key is not a well-formed key");
+      return sink(value_of(r, 0, 0, ColumnType::Int).as_int(), std::move(*key));
+    });
+  }
+
+  Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto name = prepare(t, "lookup", 1, [&] {
+      return "SELECT \"mp_id\" FROM " + quote_ident(t.table) + " WHERE \"mp_key\" = $1";
+    });
+    if (!name) return name.errors();
+    const std::string text = key_text(key, t.key_single);
+    const char* values[] = {text.c_str()};
+    if (std::memchr(text.data(), 0, text.size())) return std::optional<std::int64_t>{};
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), 1, values, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+      return fail(error_at(t, "look up", text, result_error(conn_, r.get()))).errors();
+    if (PQntuples(r.get()) == 0) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>(value_of(r.get(), 0, 0, ColumnType::Int).as_int());
+  }
+
+  Result<std::optional<Row>> fetch(std::string_view kind, std::int64_t id) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto name = prepare(t, "fetch", 1, [&] {
+      return "SELECT " + column_list(t) + " FROM " + quote_ident(t.table) + " WHERE \"mp_id\" = $1";
+    });
+    if (!name) return name.errors();
+    std::string idtext;
+    append_int(idtext, id);
+    const char* values[] = {idtext.c_str()};
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), 1, values, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+      return fail(error_at(t, "fetch", "#" + idtext, result_error(conn_, r.get()))).errors();
+    if (PQntuples(r.get()) == 0) return std::optional<Row>{};
+    Row row(t.columns.size());
+    for (std::size_t i = 0; i < row.size(); ++i) row[i] = value_of(r.get(), 0, static_cast<int>(i), t.columns[i].type);
+    return std::optional<Row>(std::move(row));
+  }
+
+  Result<std::int64_t> count(std::string_view kind) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto name = prepare(t, "count", 0, [&] { return "SELECT count(*) FROM " + quote_ident(t.table); });
+    if (!name) return name.errors();
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), 0, nullptr, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+      return fail(error_at(t, "count", "", result_error(conn_, r.get()))).errors();
+    return value_of(r.get(), 0, 0, ColumnType::Int).as_int();
+  }
+
+  // ---- writes ----
+  Result<std::int64_t> insert(std::string_view kind, const Row& row) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("insert into", t); !st) return st.errors();
+    if (row.size() != t.columns.size()) return fail(row_size_error(t, row)).errors();
+    const int n = static_cast<int>(t.columns.size());
+    auto name = prepare(t, "insert", n, [&] {
+      std::string sql = "INSERT INTO " + quote_ident(t.table) + " (" + column_list(t) + ") VALUES (";
+      for (int i = 1; i <= n; ++i) sql += (i > 1 ? ", $" : "$") + std::to_string(i);
+      return sql + ") RETURNING \"mp_id\"";
+    });
+    if (!name) return name.errors();
+    Params p;
+    if (auto why = p.set(t, row, {})) return fail(error_at(t, "insert into", key_of_row(row), *why)).errors();
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), n, p.values.data(), nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return fail(write_error(t, "insert into", row, r.get())).errors();
+    return value_of(r.get(), 0, 0, ColumnType::Int).as_int();
+  }
+
+  Status update(std::string_view kind, std::int64_t id, const Row& row, const std::vector<std::size_t>& keep) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("update", t); !st) return st;
+    if (row.size() != t.columns.size()) return fail(row_size_error(t, row));
+    std::string suffix = "update";
+    for (std::size_t k : keep) suffix += "_" + std::to_string(k);
+    const int n = static_cast<int>(t.columns.size() - std::count_if(keep.begin(), keep.end(), [&](std::size_t k) {
+                                     return k < t.columns.size();
+                                   }));
+    auto name = prepare(t, suffix, n + 1, [&] {
+      // Kept columns are left out entirely: PostgreSQL rejects a prepared
+      // statement with a parameter it cannot type.
+      std::string sql = "UPDATE " + quote_ident(t.table) + " SET ";
+      int p = 0;
+      for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (std::find(keep.begin(), keep.end(), i) != keep.end()) continue;
+        sql += (p ? ", " : "") + quote_ident(t.columns[i].name) + " = $" + std::to_string(p + 1);
+        ++p;
+      }
+      return sql + " WHERE \"mp_id\" = $" + std::to_string(p + 1);
+    });
+    if (!name) return name.errors();
+    Params p;
+    if (auto why = p.set(t, row, keep)) return fail(error_at(t, "update", key_of_row(row), *why));
+    p.add_int(id);
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), n + 1, p.values.data(), nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(write_error(t, "update", row, r.get()));
+    if (std::strcmp(PQcmdTuples(r.get()), "1") != 0)
+      return fail(error_at(t, "update", key_of_row(row), "no row with local id " + std::to_string(id)));
+    return ok_status();
+  }
+
+  Status update_column(std::string_view kind, std::int64_t id, std::size_t column, const SqlValue& value) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("update", t); !st) return st;
+    const std::string at = "#" + std::to_string(id);
+    if (column >= t.columns.size()) return fail(error_at(t, "update", at, "no column #" + std::to_string(column)));
+    auto name = prepare(t, "set_" + std::to_string(column), 2, [&] {
+      return "UPDATE " + quote_ident(t.table) + " SET " + quote_ident(t.columns[column].name) +
+             " = $1 WHERE \"mp_id\" = $2";
+    });
+    if (!name) return name.errors();
+    std::string v, idtext;
+    if (!text_of(value, t.columns[column].type, v))
+      return fail(error_at(t, "update", at, t.columns[column].name + ": text with a NUL byte"));
+    append_int(idtext, id);
+    const char* values[] = {value.is_null() ? nullptr : v.c_str(), idtext.c_str()};
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), 2, values, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+      return fail(error_at(t, "update", at, t.columns[column].name + ": " + result_error(conn_, r.get())));
+    if (std::strcmp(PQcmdTuples(r.get()), "1") != 0)
+      return fail(error_at(t, "update", at, "no row with local id " + std::to_string(id)));
+    return ok_status();
+  }
+
+  Status remove(std::string_view kind, std::int64_t id) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("delete from", t); !st) return st;
+    const std::string at = "#" + std::to_string(id);
+    auto name = prepare(t, "remove", 1, [&] {
+      return "DELETE FROM " + quote_ident(t.table) + " WHERE \"mp_id\" = $1";
+    });
+    if (!name) return name.errors();
+    std::string idtext;
+    append_int(idtext, id);
+    const char* values[] = {idtext.c_str()};
+    ResultPtr r(PQexecPrepared(conn_, name->c_str(), 1, values, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+      return fail(error_at(t, "delete from", at, result_error(conn_, r.get())));
+    if (std::strcmp(PQcmdTuples(r.get()), "1") != 0)
+      return fail(error_at(t, "delete from", at, "no row with local id " + std::to_string(id)));
+    return ok_status();
+  }
+
+  // COPY in text format, with local ids drawn from the table's identity
+  // sequence beforehand (one round trip), so the caller gets the ids that
+  // COPY itself cannot return.
+  Result<std::vector<std::int64_t>> bulk_insert(std::string_view kind, std::span<const Row> rows) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("bulk insert into", t); !st) return st.errors();
+    std::vector<std::int64_t> ids;
+    if (rows.empty()) return ids;
+    for (const Row& r : rows)
+      if (r.size() != t.columns.size()) return fail(row_size_error(t, r)).errors();
+
+    auto name = prepare(t, "ids", 1, [&] {
+      return "SELECT nextval(pg_get_serial_sequence(" + quote_literal(quote_ident(t.table)) +
+             ", 'mp_id')) FROM generate_series(1, $1::bigint)";
+    });
+    if (!name) return name.errors();
+    std::string count;
+    append_int(count, static_cast<std::int64_t>(rows.size()));
+    const char* values[] = {count.c_str()};
+    {
+      ResultPtr r(PQexecPrepared(conn_, name->c_str(), 1, values, nullptr, nullptr, 0));
+      if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+        return fail(error_at(t, "bulk insert into", "", "drawing local ids: " + result_error(conn_, r.get()))).errors();
+      ids.reserve(rows.size());
+      for (int i = 0; i < PQntuples(r.get()); ++i) ids.push_back(value_of(r.get(), i, 0, ColumnType::Int).as_int());
+      std::sort(ids.begin(), ids.end());
+    }
+
+    const std::string copy = "COPY " + quote_ident(t.table) + " (\"mp_id\", " + column_list(t) + ") FROM STDIN";
+    ResultPtr start(PQexec(conn_, copy.c_str()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN)
+      return fail(error_at(t, "bulk insert into", "", result_error(conn_, start.get()))).errors();
+
+    std::string buf, cell;
+    buf.reserve(1 << 20);
+    std::optional<Error> bad;
+    for (std::size_t i = 0; i < rows.size() && !bad; ++i) {
+      append_int(buf, ids[i]);
+      for (std::size_t c = 0; c < t.columns.size(); ++c) {
+        buf += '\t';
+        const SqlValue& v = rows[i][c];
+        if (v.is_null()) { buf += "\\N"; continue; }
+        if (!text_of(v, t.columns[c].type, cell)) {
+          bad = error_at(t, "bulk insert into", key_of_row(rows[i]), t.columns[c].name + ": text with a NUL byte");
+          break;
+        }
+        append_copy_text(buf, cell);
+      }
+      buf += '\n';
+      if (buf.size() >= (1 << 20)) {
+        if (PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) break;
+        buf.clear();
+      }
+    }
+    if (!bad && !buf.empty()) PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size()));
+    PQputCopyEnd(conn_, bad ? "metaport: bad row" : nullptr);
+    ResultPtr end(PQgetResult(conn_));
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    if (bad) return fail(*bad).errors();
+    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
+      // The context names the line of the COPY stream: map it to the row.
+      std::string key;
+      if (const char* ctx = PQresultErrorField(end.get(), PG_DIAG_CONTEXT)) {
+        if (const char* line = std::strstr(ctx, "line ")) {
+          std::size_t n = std::strtoul(line + 5, nullptr, 10);
+          if (n >= 1 && n <= rows.size()) key = key_of_row(rows[n - 1]);
+        }
+      }
+      return fail(write_error(t, "bulk insert into", key, end.get())).errors();
+    }
+    return ids;
+  }
+
+ protected:
+  Status exec(const std::string& sql) override {
+    ResultPtr r(PQexec(conn_, sql.c_str()));
+    const auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      return fail(make_error(url_.display + ": " + result_error(conn_, r.get()) + " in: " + first_line(sql)));
+    return ok_status();
+  }
+
+  Result<std::vector<Row>> query(const std::string& sql, const Row& params) override {
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i].is_null()) continue;
+      text_of(params[i], ColumnType::Text, texts[i]);
+      values[i] = texts[i].c_str();
+    }
+    ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0));
+    const auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      return fail(make_error(url_.display + ": " + result_error(conn_, r.get()) + " in: " + first_line(sql))).errors();
+    std::vector<Row> out;
+    const int rows = PQntuples(r.get()), cols = PQnfields(r.get());
+    for (int i = 0; i < rows; ++i) {
+      Row row(static_cast<std::size_t>(cols));
+      for (int c = 0; c < cols; ++c) row[static_cast<std::size_t>(c)] = value_of(r.get(), i, c, ColumnType::Text);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  std::string placeholder(int n) const override { return "$" + std::to_string(n); }
+
+  Result<std::vector<std::string>> list_tables() override {
+    auto rows = query(
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.relname",
+        {});
+    if (!rows) return rows.errors();
+    std::vector<std::string> out;
+    for (auto& r : *rows) out.push_back(std::move(r[0].as_text()));
+    return out;
+  }
+
+  void on_tables_changed() override {
+    // Statements prepared for the old tables stay on the server under their
+    // old names; a new generation gives the new ones fresh names.
+    ++generation_;
+    prepared_.clear();
+  }
+
+ private:
+  struct Params {
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    // nullopt on success, else what is wrong.
+    std::optional<std::string> set(const TableDesc& t, const Row& row, const std::vector<std::size_t>& keep) {
+      texts.assign(row.size() + 1, {});
+      values.clear();
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (std::find(keep.begin(), keep.end(), i) != keep.end()) continue;
+        if (row[i].is_null()) { values.push_back(nullptr); continue; }
+        if (!text_of(row[i], t.columns[i].type, texts[i])) return t.columns[i].name + ": text with a NUL byte";
+        values.push_back(texts[i].c_str());
+      }
+      return std::nullopt;
+    }
+    void add_int(std::int64_t v) {
+      texts.back().clear();
+      append_int(texts.back(), v);
+      values.push_back(texts.back().c_str());
+    }
+  };
+
+  static std::string column_list(const TableDesc& t) {
+    std::string s;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? ", " : "") + quote_ident(t.columns[i].name);
+    return s;
+  }
+  static std::string quote_literal(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+      if (c == '\'') out += '\'';
+      out += c;
+    }
+    return out + "'";
+  }
+  static std::string first_line(const std::string& sql) { return sql.substr(0, sql.find('\n')); }
+
+  Error row_size_error(const TableDesc& t, const Row& row) const {
+    return error_at(t, "write", key_of_row(row),
+                    "a row of " + std::to_string(row.size()) + " values for " + std::to_string(t.columns.size()) +
+                        " columns");
+  }
+
+  Error write_error(const TableDesc& t, std::string_view op, const Row& row, const PGresult* r) const {
+    return write_error(t, op, key_of_row(row), r);
+  }
+  Error write_error(const TableDesc& t, std::string_view op, const std::string& key, const PGresult* r) const {
+    std::string why = result_error(conn_, r);
+    if (sqlstate(r) == "23505" && why.find("(mp_key)") != std::string::npos)
+      why = "an entity with this key is already stored (" + why + ")";
+    return error_at(t, op, key, why);
+  }
+
+  template <class MakeSql>
+  Result<std::string> prepare(const TableDesc& t, const std::string& op, int nparams, MakeSql&& make_sql) {
+    std::string name = "mp" + std::to_string(generation_) + "_" + std::to_string(&t - tables_.data()) + "_" + op;
+    if (prepared_.count(name)) return name;
+    const std::string sql = make_sql();
+    ResultPtr r(PQprepare(conn_, name.c_str(), sql.c_str(), nparams, nullptr));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+      return fail(error_at(t, "prepare", "", result_error(conn_, r.get()) + " in: " + sql)).errors();
+    prepared_.insert(name);
+    return name;
+  }
+
+  // Runs a prepared query in single-row mode: memory stays bounded however
+  // large the table. A sink error still drains the rest of the result (a
+  // cancel would abort the surrounding transaction).
+  template <class OnRow>
+  Status stream(const TableDesc& t, std::string_view op, const std::string& name, OnRow&& on_row) {
+    if (!PQsendQueryPrepared(conn_, name.c_str(), 0, nullptr, nullptr, nullptr, 0))
+      return fail(error_at(t, op, "", trim(PQerrorMessage(conn_))));
+    PQsetSingleRowMode(conn_);
+    std::optional<Error> failure;
+    while (PGresult* raw = PQgetResult(conn_)) {
+      ResultPtr r(raw);
+      const auto st = PQresultStatus(raw);
+      if (st == PGRES_SINGLE_TUPLE) {
+        if (failure) continue;
+        if (Status s = on_row(raw); !s) failure = s.errors().list().empty() ? make_error("scan stopped") : s.errors().list().front();
+      } else if (st != PGRES_TUPLES_OK && !failure) {
+        failure = fail(error_at(t, op, "", result_error(conn_, raw))).errors().list().front();
+      }
+    }
+    if (failure) return *failure;
+    return ok_status();
+  }
+
+  PGconn* conn_;
+  int generation_ = 0;
+  std::unordered_set<std::string> prepared_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgres_store(StoreUrl url, const OpenOptions&) {
+  // Defaults first, the URL last: with expand_dbname the URL's own
+  // parameters (connect_timeout=..., application_name=...) win.
+  const char* keys[] = {"connect_timeout", "client_encoding", "application_name", "dbname", nullptr};
+  const char* values[] = {"10", "UTF8", "metaport", url.conninfo.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, 1);
+  if (!conn) return make_error("cannot connect to PostgreSQL store " + url.display + ": out of memory");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = trim(PQerrorMessage(conn));
+    PQfinish(conn);
+    // libpq's own words name the cause: the socket or host that refused,
+    // "password authentication failed for user", "database \"x\" does not exist".
+    return make_error("cannot connect to PostgreSQL store " + url.display + ": " + msg);
+  }
+  // Server notices (e.g. from CREATE ... IF NOT EXISTS) are not for the user's terminal.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  auto store = std::make_unique<PostgresStore>(url, conn);
+  ResultPtr r(PQexec(conn, "SET extra_float_digits = 3; SET client_min_messages = warning"));
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+    return make_error("cannot set up PostgreSQL store " + url.display + ": " + result_error(conn, r.get()));
+  if (PQserverVersion(conn) < 120000)
+    return make_error("PostgreSQL store " + url.display + ": server version " +
+                      std::to_string(PQserverVersion(conn)) + " is too old (12 or newer is needed)");
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace metaport::store

@@ -1,0 +1,475 @@
+#include "runtime/store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+
+#include "runtime/store/sql_store_base.hpp"
+
+namespace metaport::store {
+
+namespace {
+
+struct StmtDeleter {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
+
+// Resets a cached statement when its use ends, however it ends, so that it
+// never holds a read lock or keeps a transaction from committing.
+struct ResetOnExit {
+  sqlite3_stmt* s;
+  ~ResetOnExit() { sqlite3_reset(s); }
+};
+
+int bind_value(sqlite3_stmt* s, int index, const SqlValue& v) {
+  if (v.is_null()) return sqlite3_bind_null(s, index);
+  if (v.is_int()) return sqlite3_bind_int64(s, index, v.as_int());
+  if (v.is_double()) return sqlite3_bind_double(s, index, v.as_double());
+  // SQLITE_STATIC: the Row outlives the step that reads it.
+  return sqlite3_bind_text64(s, index, v.as_text().data(), v.as_text().size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+SqlValue column_value(sqlite3_stmt* s, int i) {
+  switch (sqlite3_column_type(s, i)) {
+    case SQLITE_NULL: return SqlValue();
+    case SQLITE_INTEGER: return SqlValue(static_cast<std::int64_t>(sqlite3_column_int64(s, i)));
+    case SQLITE_FLOAT: return SqlValue(sqlite3_column_double(s, i));
+    default: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+      return SqlValue(std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i))));
+    }
+  }
+}
+
+std::string column_list(const TableDesc& t) {
+  std::string s;
+  for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? ", " : "") + quote_ident(t.columns[i].name);
+  return s;
+}
+
+class SqliteStore final : public SqlStoreBase {
+ public:
+  SqliteStore(StoreUrl url, sqlite3* db, int busy_ms) : SqlStoreBase(std::move(url)), db_(db), busy_ms_(busy_ms) {}
+  ~SqliteStore() override {
+    stmts_.clear();  // finalize before closing
+    if (tx_ != TxState::none) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close_v2(db_);
+  }
+
+  // ---- transactions ----
+  Status begin_write() override {
+    if (tx_ != TxState::none) return make_error(url_.display + ": begin_write inside an open transaction");
+    if (auto st = exec_raw("BEGIN IMMEDIATE"); !st) {
+      if (sqlite3_errcode(db_) == SQLITE_BUSY)
+        return make_error(url_.display + ": another writer holds the store's write lock (waited " +
+                          std::to_string(busy_ms_) + " ms)");
+      return st;
+    }
+    tx_ = TxState::write;
+    tx_failure_.reset();
+    return ok_status();
+  }
+
+  Status begin_snapshot() override {
+    if (tx_ != TxState::none) return make_error(url_.display + ": begin_snapshot inside an open transaction");
+    if (auto st = exec_raw("BEGIN DEFERRED"); !st) return st;
+    // A deferred transaction takes its WAL read mark at its first read: read
+    // now, so the snapshot is the state at this call, not at the first scan.
+    if (auto st = exec_raw("SELECT count(*) FROM sqlite_master"); !st) {
+      (void)exec_raw("ROLLBACK");
+      return st;
+    }
+    tx_ = TxState::snapshot;
+    return ok_status();
+  }
+
+  Status commit() override {
+    if (tx_ == TxState::none) return make_error(url_.display + ": commit without a transaction");
+    if (tx_failure_) {
+      std::string why = *tx_failure_;
+      (void)rollback();
+      return make_error(url_.display + ": the write transaction failed (" + why + ") and was rolled back");
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      std::string why = sqlite3_errmsg(db_);
+      if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_FOREIGNKEY) why = describe_dangling();
+      if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      tx_ = TxState::none;
+      tx_failure_.reset();
+      return make_error(url_.display + ": commit refused, nothing was written: " + why);
+    }
+    tx_ = TxState::none;
+    return ok_status();
+  }
+
+  Status rollback() override {
+    if (tx_ == TxState::none) return ok_status();
+    tx_ = TxState::none;
+    tx_failure_.reset();
+    if (sqlite3_get_autocommit(db_)) return ok_status();  // SQLite already rolled back (e.g. on I/O error)
+    return exec_raw("ROLLBACK");
+  }
+
+  // ---- reads ----
+  Status scan(std::string_view kind, const RowSink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto s = stmt(t, slot(t).scan, [&] {
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    const int n = static_cast<int>(t.columns.size());
+    Row row(t.columns.size());
+    for (;;) {
+      int rc = sqlite3_step(*s);
+      if (rc == SQLITE_DONE) return ok_status();
+      if (rc != SQLITE_ROW) return error_at(t, "scan", "", sqlite3_errmsg(db_));
+      const std::int64_t id = sqlite3_column_int64(*s, 0);
+      for (int i = 0; i < n; ++i) row[static_cast<std::size_t>(i)] = column_value(*s, i + 1);
+      if (auto st = sink(id, row); !st) return st;
+    }
+  }
+
+  Status scan_keys(std::string_view kind, const KeySink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto s = stmt(t, slot(t).scan_keys, [&] {
+      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    for (;;) {
+      int rc = sqlite3_step(*s);
+      if (rc == SQLITE_DONE) return ok_status();
+      if (rc != SQLITE_ROW) return error_at(t, "scan keys of", "", sqlite3_errmsg(db_));
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(*s, 1));
+      std::string_view text(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(*s, 1)));
+      auto key = key_from_text(text, t.key_single);
+      if (!key) return error_at(t, "scan keys of", text, "mp_key is not a well-formed key");
+      if (auto st = sink(sqlite3_column_int64(*s, 0), std::move(*key)); !st) return st;
+    }
+  }
+
+  Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto s = stmt(t, slot(t).lookup, [&] {
+      return "SELECT \"mp_id\" FROM " + quote_ident(t.table) + " WHERE \"mp_key\" = ?1";
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    const std::string text = key_text(key, t.key_single);
+    // `text` outlives the step (bind_value binds SQLITE_STATIC).
+    sqlite3_bind_text64(*s, 1, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    int rc = sqlite3_step(*s);
+    if (rc == SQLITE_DONE) return std::optional<std::int64_t>{};
+    if (rc != SQLITE_ROW) return error_at(t, "look up", text, sqlite3_errmsg(db_));
+    return std::optional<std::int64_t>(sqlite3_column_int64(*s, 0));
+  }
+
+  Result<std::optional<Row>> fetch(std::string_view kind, std::int64_t id) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto s = stmt(t, slot(t).fetch, [&] {
+      return "SELECT " + column_list(t) + " FROM " + quote_ident(t.table) + " WHERE \"mp_id\" = ?1";
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    sqlite3_bind_int64(*s, 1, id);
+    int rc = sqlite3_step(*s);
+    if (rc == SQLITE_DONE) return std::optional<Row>{};
+    if (rc != SQLITE_ROW) return error_at(t, "fetch", "#" + std::to_string(id), sqlite3_errmsg(db_));
+    Row row(t.columns.size());
+    for (std::size_t i = 0; i < row.size(); ++i) row[i] = column_value(*s, static_cast<int>(i));
+    return std::optional<Row>(std::move(row));
+  }
+
+  Result<std::int64_t> count(std::string_view kind) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    auto s = stmt(t, slot(t).count, [&] { return "SELECT count(*) FROM " + quote_ident(t.table); });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    if (sqlite3_step(*s) != SQLITE_ROW) return error_at(t, "count", "", sqlite3_errmsg(db_));
+    return static_cast<std::int64_t>(sqlite3_column_int64(*s, 0));
+  }
+
+  // ---- writes ----
+  Result<std::int64_t> insert(std::string_view kind, const Row& row) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("insert into", t); !st) return st.errors();
+    auto s = insert_stmt(t);
+    if (!s) return s.errors();
+    return insert_one(t, *s, row);
+  }
+
+  Result<std::vector<std::int64_t>> bulk_insert(std::string_view kind, std::span<const Row> rows) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("bulk insert into", t); !st) return st.errors();
+    auto s = insert_stmt(t);
+    if (!s) return s.errors();
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    for (const Row& r : rows) {
+      auto id = insert_one(t, *s, r);
+      if (!id) return id.errors();
+      ids.push_back(*id);
+    }
+    return ids;
+  }
+
+  Status update(std::string_view kind, std::int64_t id, const Row& row, const std::vector<std::size_t>& keep) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("update", t); !st) return st;
+    if (row.size() != t.columns.size()) return fail(row_size_error(t, row));
+    auto& cached = slot(t).update[keep];
+    const int id_param = static_cast<int>(t.columns.size()) + 1;
+    auto s = stmt(t, cached, [&] {
+      std::string sql = "UPDATE " + quote_ident(t.table) + " SET ";
+      bool first = true;
+      for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (std::find(keep.begin(), keep.end(), i) != keep.end()) continue;
+        sql += (first ? "" : ", ") + quote_ident(t.columns[i].name) + " = ?" + std::to_string(i + 1);
+        first = false;
+      }
+      return sql + " WHERE \"mp_id\" = ?" + std::to_string(id_param);
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    for (std::size_t i = 0; i < row.size(); ++i)
+      if (std::find(keep.begin(), keep.end(), i) == keep.end()) bind_value(*s, static_cast<int>(i) + 1, row[i]);
+    sqlite3_bind_int64(*s, id_param, id);
+    if (sqlite3_step(*s) != SQLITE_DONE) return fail(error_at(t, "update", key_of_row(row), sqlite3_errmsg(db_)));
+    if (sqlite3_changes(db_) != 1)
+      return fail(error_at(t, "update", key_of_row(row), "no row with local id " + std::to_string(id)));
+    return ok_status();
+  }
+
+  Status update_column(std::string_view kind, std::int64_t id, std::size_t column, const SqlValue& value) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("update", t); !st) return st;
+    if (column >= t.columns.size())
+      return fail(error_at(t, "update", "#" + std::to_string(id), "no column #" + std::to_string(column)));
+    auto& slots = slot(t).update_column;
+    slots.resize(t.columns.size());
+    auto s = stmt(t, slots[column], [&] {
+      return "UPDATE " + quote_ident(t.table) + " SET " + quote_ident(t.columns[column].name) +
+             " = ?1 WHERE \"mp_id\" = ?2";
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    bind_value(*s, 1, value);
+    sqlite3_bind_int64(*s, 2, id);
+    if (sqlite3_step(*s) != SQLITE_DONE)
+      return fail(error_at(t, "update", "#" + std::to_string(id), t.columns[column].name + ": " + sqlite3_errmsg(db_)));
+    if (sqlite3_changes(db_) != 1)
+      return fail(error_at(t, "update", "#" + std::to_string(id), "no row with local id " + std::to_string(id)));
+    return ok_status();
+  }
+
+  Status remove(std::string_view kind, std::int64_t id) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("delete from", t); !st) return st;
+    auto s = stmt(t, slot(t).remove, [&] {
+      return "DELETE FROM " + quote_ident(t.table) + " WHERE \"mp_id\" = ?1";
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    sqlite3_bind_int64(*s, 1, id);
+    if (sqlite3_step(*s) != SQLITE_DONE)
+      return fail(error_at(t, "delete from", "#" + std::to_string(id), sqlite3_errmsg(db_)));
+    if (sqlite3_changes(db_) != 1)
+      return fail(error_at(t, "delete from", "#" + std::to_string(id), "no row with local id " + std::to_string(id)));
+    return ok_status();
+  }
+
+ protected:
+  Status exec(const std::string& sql) override { return exec_raw(sql.c_str()); }
+
+  Result<std::vector<Row>> query(const std::string& sql, const Row& params) override {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+      return make_error(url_.display + ": " + sqlite3_errmsg(db_) + " in: " + sql);
+    StmtPtr s(raw);
+    for (std::size_t i = 0; i < params.size(); ++i) bind_value(raw, static_cast<int>(i) + 1, params[i]);
+    std::vector<Row> out;
+    const int n = sqlite3_column_count(raw);
+    for (;;) {
+      int rc = sqlite3_step(raw);
+      if (rc == SQLITE_DONE) return out;
+      if (rc != SQLITE_ROW) return make_error(url_.display + ": " + sqlite3_errmsg(db_) + " in: " + sql);
+      Row r(static_cast<std::size_t>(n));
+      for (int i = 0; i < n; ++i) r[static_cast<std::size_t>(i)] = column_value(raw, i);
+      out.push_back(std::move(r));
+    }
+  }
+
+  std::string placeholder(int n) const override { return "?" + std::to_string(n); }
+
+  Result<std::vector<std::string>> list_tables() override {
+    auto rows = query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", {});
+    if (!rows) return rows.errors();
+    std::vector<std::string> out;
+    for (auto& r : *rows)
+      if (r[0].is_text()) out.push_back(std::move(r[0].as_text()));
+    return out;
+  }
+
+  void on_tables_changed() override {
+    stmts_.clear();
+    stmts_.resize(tables_.size());
+  }
+
+ private:
+  struct TableStmts {
+    StmtPtr insert, lookup, fetch, scan, scan_keys, remove, count;
+    std::map<std::vector<std::size_t>, StmtPtr> update;  // by kept columns
+    std::vector<StmtPtr> update_column;                  // by column index
+  };
+
+  TableStmts& slot(const TableDesc& t) { return stmts_[static_cast<std::size_t>(&t - tables_.data())]; }
+
+  template <class MakeSql>
+  Result<sqlite3_stmt*> stmt(const TableDesc& t, StmtPtr& cached, MakeSql&& make_sql) {
+    if (cached) return cached.get();
+    const std::string sql = make_sql();
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK)
+      return make_error(url_.display + ": table " + t.table + ": " + sqlite3_errmsg(db_) + " in: " + sql);
+    cached.reset(raw);
+    return raw;
+  }
+
+  Result<sqlite3_stmt*> insert_stmt(const TableDesc& t) {
+    return stmt(t, slot(t).insert, [&] {
+      std::string sql = "INSERT INTO " + quote_ident(t.table) + " (" + column_list(t) + ") VALUES (";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
+      return sql + ")";
+    });
+  }
+
+  Error row_size_error(const TableDesc& t, const Row& row) const {
+    return error_at(t, "write", key_of_row(row),
+                    "a row of " + std::to_string(row.size()) + " values for " + std::to_string(t.columns.size()) +
+                        " columns");
+  }
+
+  Result<std::int64_t> insert_one(const TableDesc& t, sqlite3_stmt* s, const Row& row) {
+    if (row.size() != t.columns.size()) return fail(row_size_error(t, row)).errors();
+    ResetOnExit reset{s};
+    for (std::size_t i = 0; i < row.size(); ++i) bind_value(s, static_cast<int>(i) + 1, row[i]);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      std::string why = sqlite3_errmsg(db_);
+      if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE && why.find(".mp_key") != std::string::npos)
+        why = "an entity with this key is already stored (" + why + ")";
+      return fail(error_at(t, "insert into", key_of_row(row), why)).errors();
+    }
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status exec_raw(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      return make_error(url_.display + ": " + msg);
+    }
+    return ok_status();
+  }
+  Status exec_raw(const std::string& sql) { return exec_raw(sql.c_str()); }
+
+  // SQLite says only "FOREIGN KEY constraint failed"; foreign_key_check
+  // (run inside the still-open transaction) says which rows dangle.
+  std::string describe_dangling() {
+    auto rows = query("PRAGMA foreign_key_check", {});
+    if (!rows || rows->empty()) return "a reference points to a row that does not exist (FOREIGN KEY constraint failed)";
+    std::string out;
+    std::size_t shown = 0;
+    for (const Row& r : *rows) {
+      if (shown == 3) break;
+      if (!r[0].is_text() || !r[1].is_int() || !r[3].is_int()) continue;
+      const std::string& table = r[0].as_text();
+      const std::int64_t rowid = r[1].as_int();
+      std::string column = "?";
+      if (auto fks = query("PRAGMA foreign_key_list(" + quote_ident(table) + ")", {}))
+        for (const Row& fk : *fks)
+          if (fk[0].is_int() && fk[0].as_int() == r[3].as_int() && fk[3].is_text()) column = fk[3].as_text();
+      std::string key = "#" + std::to_string(rowid), value = "?";
+      if (auto k = query("SELECT \"mp_key\", " + quote_ident(column) + " FROM " + quote_ident(table) +
+                             " WHERE \"mp_id\" = ?1",
+                         Row{SqlValue(rowid)});
+          k && !k->empty()) {
+        if ((*k)[0][0].is_text()) key = "'" + (*k)[0][0].as_text() + "'";
+        value = (*k)[0][1].debug_string();
+      }
+      const std::string parent = r[2].is_text() ? r[2].as_text() : "?";
+      out += (shown ? "; " : "") + table + " " + key + " column " + column + " refers to " + parent + " row " + value +
+             ", which does not exist";
+      ++shown;
+    }
+    if (rows->size() > shown) out += " (" + std::to_string(rows->size()) + " dangling references in all)";
+    return "dangling reference: " + out;
+  }
+
+  sqlite3* db_;
+  int busy_ms_;
+  std::vector<TableStmts> stmts_;  // parallel to tables_
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions& options) {
+  struct stat st {};
+  const bool exists = ::stat(url.path.c_str(), &st) == 0;
+  if (!exists && !options.create)
+    return make_error("no SQLite store at '" + url.path + "' (" + url.display +
+                      "): the file does not exist; create one with `metaport SCHEMA init " + url.display + "`");
+  if (exists && S_ISDIR(st.st_mode))
+    return make_error("bad SQLite store '" + url.path + "' (" + url.display + "): it is a directory");
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(url.path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return make_error("cannot open SQLite store '" + url.path + "' (" + url.display + "): " + msg +
+                      (exists ? "" : " (does its directory exist and is it writable?)"));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, options.busy_timeout_ms);
+  auto store = std::make_unique<SqliteStore>(url, db, options.busy_timeout_ms);
+  // journal_mode=WAL is the first statement that reads the file: a file that
+  // is not a database fails here.
+  const char* setup =
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+  char* err = nullptr;
+  if (sqlite3_exec(db, setup, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db);
+    sqlite3_free(err);
+    if (sqlite3_errcode(db) == SQLITE_NOTADB)
+      return make_error("'" + url.path + "' (" + url.display + ") is not an SQLite database: " + msg);
+    return make_error("cannot set up SQLite store '" + url.path + "' (" + url.display + "): " + msg);
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace metaport::store

@@ -1,0 +1,132 @@
+// Store: the small, non-template interface through which the engine reads and
+// writes a store, whatever the engine behind it (SQLite file, PostgreSQL
+// server). Tables are named by kind ("Card"), rows are Rows (row.hpp converts
+// entities), local ids are int64 and never leave the instance.
+//
+//   auto s = open_store("sqlite://metabase.db", {.create = true});
+//   s.value()->create_schema(schema);                 // or check_schema
+//   s.value()->begin_write();  ... insert/update ... s.value()->commit();
+//
+// Every operation returns a Result/Status; messages name the store, the table
+// and the entity key. Not thread-safe: one Store per thread.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metaport/result.hpp"
+#include "metaport/schema.hpp"
+#include "runtime/store/ddl.hpp"
+#include "runtime/store/sql_value.hpp"
+#include "runtime/store/store_url.hpp"
+#include "runtime/store/table_desc.hpp"
+
+namespace metaport::store {
+
+// What mp_schema_version says the store was created for.
+struct StoredSchema {
+  std::string name;
+  int version = 0;
+  std::string fingerprint;  // layout_fingerprint() of the tables at creation
+};
+
+struct OpenOptions {
+  // SQLite: create the database file if it does not exist (init). Without
+  // it a missing file is an error, so a typo in a dump's URL does not
+  // silently dump an empty, freshly created store.
+  bool create = false;
+  // SQLite: how long to wait for another writer's lock before failing.
+  int busy_timeout_ms = 10000;
+};
+
+// Called once per row; a non-ok Status stops the scan and is returned.
+using RowSink = std::function<Status(std::int64_t id, Row& row)>;
+using KeySink = std::function<Status(std::int64_t id, Key key)>;
+
+enum class TxState { none, write, snapshot };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Dialect dialect() const { return url_.dialect; }
+  const std::string& display_url() const { return url_.display; }
+
+  // ---- schema ---------------------------------------------------------------
+  // Creates metaport's tables for `schema` in one transaction. Idempotent for
+  // the same schema, version and layout; refuses a store created for another
+  // schema or version (naming both) or holding mp_* tables it did not record.
+  virtual Status create_schema(const SchemaInfo& schema) = 0;
+  // The store was created for this schema name, version and layout. Either
+  // this or create_schema must succeed before any row operation.
+  virtual Status check_schema(const SchemaInfo& schema) = 0;
+  // What the store was created for; nullopt for a store without metaport tables.
+  virtual Result<std::optional<StoredSchema>> stored_schema() = 0;
+  // True when no kind table holds a row (tables may exist). Works before
+  // create_schema/check_schema.
+  virtual Result<bool> is_empty() = 0;
+
+  const std::vector<TableDesc>& tables() const { return tables_; }
+  const TableDesc* table(std::string_view kind) const;
+
+  // ---- transactions ---------------------------------------------------------
+  // A write transaction (SQLite BEGIN IMMEDIATE: the write lock is taken now,
+  // not at the first write; PostgreSQL READ COMMITTED). Every write needs one.
+  virtual Status begin_write() = 0;
+  // A read-only snapshot taken now: later commits by other connections are
+  // not seen until commit()/rollback() (SQLite WAL read transaction;
+  // PostgreSQL REPEATABLE READ, READ ONLY, DEFERRABLE).
+  virtual Status begin_snapshot() = 0;
+  // Deferred foreign keys are checked here: a dangling reference makes the
+  // commit fail (naming the table, key and column) and rolls back.
+  virtual Status commit() = 0;
+  // No-op outside a transaction.
+  virtual Status rollback() = 0;
+  TxState transaction() const { return tx_; }
+
+  // ---- rows (kind = the kind's name) ----------------------------------------
+  // Every row in bytewise mp_key order (the same on both engines).
+  virtual Status scan(std::string_view kind, const RowSink& sink) = 0;
+  // (local id, key) of every row, in mp_key order; cheap (index only).
+  virtual Status scan_keys(std::string_view kind, const KeySink& sink) = 0;
+  virtual Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) = 0;
+  virtual Result<std::optional<Row>> fetch(std::string_view kind, std::int64_t id) = 0;
+  virtual Result<std::int64_t> count(std::string_view kind) = 0;
+
+  virtual Result<std::int64_t> insert(std::string_view kind, const Row& row) = 0;
+  // Replaces every column of row `id`, except the columns listed in `keep`
+  // (indexes into TableDesc::columns, e.g. EntityRow::redacted secrets).
+  virtual Status update(std::string_view kind, std::int64_t id, const Row& row,
+                        const std::vector<std::size_t>& keep = {}) = 0;
+  // Sets one column (index into TableDesc::columns): patches a deferred
+  // reference once its target exists (PendingRef::column).
+  virtual Status update_column(std::string_view kind, std::int64_t id, std::size_t column,
+                               const SqlValue& value) = 0;
+  virtual Status remove(std::string_view kind, std::int64_t id) = 0;
+  // Inserts many rows through the engine's fast path (one reused prepared
+  // statement on SQLite, COPY on PostgreSQL); returns their local ids, in
+  // order. Inside a write transaction like every write.
+  virtual Result<std::vector<std::int64_t>> bulk_insert(std::string_view kind, std::span<const Row> rows) = 0;
+
+ protected:
+  explicit Store(StoreUrl url) : url_(std::move(url)) {}
+
+  StoreUrl url_;
+  std::vector<TableDesc> tables_;  // set by create_schema / check_schema
+  TxState tx_ = TxState::none;
+};
+
+// Opens (connects to) the store named by `url`. Errors: a malformed URL
+// (see parse_store_url), a missing SQLite file without `create`, a file that
+// is not an SQLite database, an unreachable PostgreSQL server, wrong
+// credentials, a missing database.
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const OpenOptions& options = {});
+
+}  // namespace metaport::store

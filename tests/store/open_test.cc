@@ -1,0 +1,135 @@
+// Opening stores: URL forms, and clear errors for bad URLs, missing or
+// foreign SQLite files, unreachable PostgreSQL servers, unknown roles and
+// missing databases.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/store/store_fixture.hpp"
+
+namespace {
+
+using namespace metaport;
+using namespace metaport::store;
+
+std::string open_error(const std::string& url, bool create = false) {
+  auto s = open_store(url, {.create = create});
+  EXPECT_FALSE(s.ok()) << url << " opened";
+  return s.ok() ? "" : s.errors().to_string();
+}
+bool contains(const std::string& h, const std::string& n) { return h.find(n) != std::string::npos; }
+
+TEST(StoreUrl, ParsesTheDocumentedForms) {
+  auto rel = parse_store_url("sqlite://data/metabase.db");
+  ASSERT_TRUE(rel.ok());
+  EXPECT_EQ(rel->dialect, Dialect::sqlite);
+  EXPECT_EQ(rel->path, "data/metabase.db");
+  auto abs = parse_store_url("sqlite:///var/lib/metabase.db");
+  ASSERT_TRUE(abs.ok());
+  EXPECT_EQ(abs->path, "/var/lib/metabase.db");
+  for (const char* pg : {"postgres://u@localhost:5432/db", "postgresql://u:pw@db.example/meta?sslmode=disable",
+                         "postgresql:///db?host=/tmp/sock&port=5433&user=u"}) {
+    auto p = parse_store_url(pg);
+    ASSERT_TRUE(p.ok()) << pg << ": " << p.errors().to_string();
+    EXPECT_EQ(p->dialect, Dialect::postgres);
+    EXPECT_EQ(p->conninfo, pg);
+  }
+  // Passwords never reach messages.
+  auto pw = parse_store_url("postgresql://u:hunter2@db.example/meta?password=hunter3");
+  ASSERT_TRUE(pw.ok());
+  EXPECT_EQ(pw->display, "postgresql://u:***@db.example/meta?password=***");
+}
+
+TEST(StoreUrl, RefusesMalformedUrlsClearly) {
+  struct Case {
+    const char* url;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"", "empty store URL"},
+      {"mysql://localhost/db", "unsupported store URL 'mysql://localhost/db': expected sqlite://"},
+      {"metabase.db", "for a SQLite file, write sqlite://metabase.db"},
+      {"sqlite:metabase.db", "bad store URL 'sqlite:metabase.db'"},
+      {"sqlite://", "no database file path"},
+      {"sqlite:///", "no database file path"},
+      {"sqlite:///tmp/dir/", "names a directory"},
+      {"sqlite://x.db?mode=ro", "take no parameters"},
+      {"postgresql://[::1", "bad store URL 'postgresql://[::1'"},
+      {"postgresql:///db?nonsense=1", "invalid URI query parameter: \"nonsense\""},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_store_url(c.url);
+    ASSERT_FALSE(r.ok()) << c.url;
+    EXPECT_TRUE(contains(r.errors().to_string(), c.says)) << c.url << " -> " << r.errors().to_string();
+    // open_store says the same.
+    EXPECT_TRUE(contains(open_error(c.url), c.says)) << c.url;
+  }
+}
+
+class SqliteOpen : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/mpopen.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::string dir;
+};
+
+TEST_F(SqliteOpen, AMissingFileIsAnErrorUnlessCreating) {
+  const std::string url = "sqlite://" + dir + "/missing.db";
+  const std::string msg = open_error(url);
+  EXPECT_TRUE(contains(msg, "no SQLite store at '" + dir + "/missing.db'")) << msg;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/missing.db"));  // a typo creates nothing
+  auto created = open_store(url, {.create = true});
+  ASSERT_TRUE(created.ok()) << created.errors().to_string();
+  EXPECT_TRUE(std::filesystem::exists(dir + "/missing.db"));
+}
+
+TEST_F(SqliteOpen, ADirectoryOrAForeignFileIsRefused) {
+  EXPECT_TRUE(contains(open_error("sqlite://" + dir), "it is a directory"));
+  const std::string bogus = dir + "/notes.txt";
+  std::ofstream(bogus) << "this is not a database, just some text that is long enough to fill a header page....\n";
+  const std::string msg = open_error("sqlite://" + bogus);
+  EXPECT_TRUE(contains(msg, "is not an SQLite database")) << msg;
+  const std::string nodir = open_error("sqlite://" + dir + "/no/such/dir/x.db", /*create=*/true);
+  EXPECT_TRUE(contains(nodir, "cannot open SQLite store")) << nodir;
+}
+
+TEST_F(SqliteOpen, RelativeUrlsAreRelativeToTheWorkingDirectory) {
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir);
+  auto s = open_store("sqlite://rel.db", {.create = true});
+  std::filesystem::current_path(cwd);
+  ASSERT_TRUE(s.ok()) << s.errors().to_string();
+  EXPECT_TRUE(std::filesystem::exists(dir + "/rel.db"));
+}
+
+TEST(PostgresOpen, ConnectionErrorsAreClear) {
+  const char* base = storetest::pg_base_url();
+  ASSERT_NE(base, nullptr) << storetest::kNoPg;
+  // A socket directory where no server listens.
+  std::string msg = open_error("postgresql:///postgres?host=/nonexistent-metaport-socket-dir&port=5999&user=postgres");
+  EXPECT_TRUE(contains(msg, "cannot connect to PostgreSQL store postgresql:///postgres?host=/nonexistent")) << msg;
+  EXPECT_TRUE(contains(msg, "No such file or directory")) << msg;
+  // A database that does not exist, on the real server.
+  msg = open_error(storetest::pg_url_for_database(base, "metaport_no_such_db"));
+  EXPECT_TRUE(contains(msg, "database \"metaport_no_such_db\" does not exist")) << msg;
+  // Credentials the server does not accept (the test server trusts every
+  // known role, so an unknown role is the wrong credential it can refuse).
+  std::string as_ghost = storetest::pg_url_for_database(base, "postgres");
+  const auto user = as_ghost.find("user=");
+  ASSERT_NE(user, std::string::npos);
+  as_ghost.replace(user, as_ghost.find('&', user) == std::string::npos ? std::string::npos : as_ghost.find('&', user) - user,
+                   "user=metaport_ghost");
+  msg = open_error(as_ghost);
+  EXPECT_TRUE(contains(msg, "role \"metaport_ghost\" does not exist")) << msg;
+  // And the real one connects.
+  auto ok = open_store(base);
+  EXPECT_TRUE(ok.ok()) << ok.errors().to_string();
+}
+
+}  // namespace
