@@ -389,6 +389,27 @@ class Checker {
     ctx_.pop();
   }
   void error(std::string message) { ctx_.error(at_, std::move(message)); }
+  // An error about a member deeper inside the struct being checked, for
+  // checks that relate members of nested items to each other (a dashcard's
+  // tab must be one of its dashboard's tabs): `rel` is the path below this
+  // struct, e.g. {"dashcards", 2, "dashboard_tab_id"}. The mark is that of
+  // the deepest member that exists in the input.
+  void error_at(const FieldPath& rel, std::string message) {
+    const Value* v = &at_;
+    const Value* found = &at_;
+    for (const auto& seg : rel) {
+      ctx_.push(seg);
+      if (!v) continue;
+      if (auto* k = std::get_if<std::string>(&seg)) v = v->find(*k);
+      else {
+        std::size_t i = std::get<std::size_t>(seg);
+        v = v->is_array() && i < v->size() ? &v->as_array()[i] : nullptr;
+      }
+      if (v) found = v;
+    }
+    ctx_.error(*found, std::move(message));
+    for (std::size_t i = 0; i < rel.size(); ++i) ctx_.pop();
+  }
 
  private:
   DecodeContext& ctx_;
