@@ -1,0 +1,46 @@
+// Segment: a saved filter: a one-stage MBQL query on a table, with `filters`. It lives under its table
+// (databases/<db>/.../tables/<table>/segments/). Its table is derived from
+// definition.stages[0].source-table; table_id is kept from the file only when
+// the definition does not name one (an empty or broken definition, as the
+// spec allows).
+#pragma once
+#include "entities/bi/common.hpp"
+#include "entities/bi/query.hpp"
+
+namespace bi {
+
+struct Segment {
+  std::string name;
+  Maybe<std::string> description;
+  EntityId entity_id;
+  Ref<User> creator_id;
+  std::optional<Derived<Parent<Table>>> table_id;
+  metaport::Document definition;  // pMBQL; references found by the walker (walker.hpp)
+  std::optional<bool> archived;
+  std::optional<Timestamp> created_at;
+  Derived<SerdesMeta> serdes_meta;
+  friend bool operator==(const Segment&, const Segment&) = default;
+};
+BOOST_DESCRIBE_STRUCT(Segment, (),
+                      (name, description, entity_id, creator_id, table_id, definition, archived, created_at,
+                       serdes_meta))
+
+inline void metaport_check(const Segment& x, metaport::Checker& c) {
+  check_user_ref(c, "creator_id", x.creator_id);
+  check_map(c, "definition", x.definition);
+}
+
+inline void derive_segment(Segment& x) {
+  if (auto t = query::source_table_of(x.definition)) x.table_id = Derived<Parent<Table>>(Parent<Table>(std::move(*t)));
+  x.serdes_meta.value = labeled_self_path("Segment", x.entity_id, x.name);
+}
+
+}  // namespace bi
+
+METAPORT_RENAME(bi::Segment, {"serdes_meta", "serdes/meta"})
+
+template <>
+struct metaport::kind_traits<bi::Segment> : metaport::kind_defaults {
+  static constexpr std::string_view name = "Segment";
+  static void derive(bi::Segment& x) { bi::derive_segment(x); }
+};
