@@ -70,6 +70,7 @@ class SqliteStore final : public SqlStoreBase {
     }
     tx_ = TxState::write;
     tx_failure_.reset();
+    next_id_.assign(tables_.size(), 0);
     return ok_status();
   }
 
@@ -204,31 +205,73 @@ class SqliteStore final : public SqlStoreBase {
   }
 
   // ---- writes ----
+  // Every insert takes its id from the same per-transaction counter as
+  // reserve_ids, so an id handed out earlier can never be taken by a row
+  // inserted without one.
   Result<std::int64_t> insert(std::string_view kind, const Row& row) override {
-    auto tr = find_table(kind);
-    if (!tr) return tr.errors();
-    const TableDesc& t = **tr;
-    if (auto st = check_writable("insert into", t); !st) return st.errors();
-    auto s = insert_stmt(t);
-    if (!s) return s.errors();
-    return insert_one(t, *s, row);
+    auto ids = reserve_ids(kind, 1);
+    if (!ids) return ids.errors();
+    if (auto st = insert_with_ids(kind, *ids, std::span<const Row>(&row, 1)); !st) return st.errors();
+    return ids->front();
   }
 
   Result<std::vector<std::int64_t>> bulk_insert(std::string_view kind, std::span<const Row> rows) override {
+    auto ids = reserve_ids(kind, rows.size());
+    if (!ids) return ids.errors();
+    if (auto st = insert_with_ids(kind, *ids, rows); !st) return st.errors();
+    return ids;
+  }
+
+  Result<std::vector<std::int64_t>> reserve_ids(std::string_view kind, std::size_t n) override {
     auto tr = find_table(kind);
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
-    if (auto st = check_writable("bulk insert into", t); !st) return st.errors();
-    auto s = insert_stmt(t);
-    if (!s) return s.errors();
-    std::vector<std::int64_t> ids;
-    ids.reserve(rows.size());
-    for (const Row& r : rows) {
-      auto id = insert_one(t, *s, r);
-      if (!id) return id.errors();
-      ids.push_back(*id);
+    if (auto st = check_writable("reserve ids in", t); !st) return st.errors();
+    std::int64_t& next = next_id_[index(t)];
+    if (next == 0) {
+      // BEGIN IMMEDIATE holds the write lock: no other writer can insert
+      // above this maximum before we commit.
+      auto s = stmt(t, slot(t).max_id, [&] {
+        return "SELECT coalesce(max(\"mp_id\"), 0) + 1 FROM " + quote_ident(t.table);
+      });
+      if (!s) return s.errors();
+      ResetOnExit reset{*s};
+      if (sqlite3_step(*s) != SQLITE_ROW) return fail(error_at(t, "reserve ids in", "", sqlite3_errmsg(db_))).errors();
+      next = sqlite3_column_int64(*s, 0);
     }
+    std::vector<std::int64_t> ids(n);
+    for (auto& id : ids) id = next++;
     return ids;
+  }
+
+  Status insert_with_ids(std::string_view kind, std::span<const std::int64_t> ids, std::span<const Row> rows) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    if (auto st = check_writable("insert into", t); !st) return st;
+    if (ids.size() != rows.size())
+      return fail(error_at(t, "insert into", "", std::to_string(ids.size()) + " ids for " +
+                                                     std::to_string(rows.size()) + " rows"));
+    auto s = stmt(t, slot(t).insert, [&] {
+      std::string sql = "INSERT INTO " + quote_ident(t.table) + " (\"mp_id\", " + column_list(t) + ") VALUES (?1";
+      for (std::size_t i = 0; i < t.columns.size(); ++i) sql += ", ?" + std::to_string(i + 2);
+      return sql + ")";
+    });
+    if (!s) return s.errors();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const Row& row = rows[r];
+      if (row.size() != t.columns.size()) return fail(row_size_error(t, row));
+      ResetOnExit reset{*s};
+      sqlite3_bind_int64(*s, 1, ids[r]);
+      for (std::size_t i = 0; i < row.size(); ++i) bind_value(*s, static_cast<int>(i) + 2, row[i]);
+      if (sqlite3_step(*s) != SQLITE_DONE) {
+        std::string why = sqlite3_errmsg(db_);
+        if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE && why.find(".mp_key") != std::string::npos)
+          why = "an entity with this key is already stored (" + why + ")";
+        return fail(error_at(t, "insert into", key_of_row(row), why));
+      }
+    }
+    return ok_status();
   }
 
   Status update(std::string_view kind, std::int64_t id, const Row& row, const std::vector<std::size_t>& keep) override {
@@ -337,16 +380,18 @@ class SqliteStore final : public SqlStoreBase {
   void on_tables_changed() override {
     stmts_.clear();
     stmts_.resize(tables_.size());
+    next_id_.assign(tables_.size(), 0);
   }
 
  private:
   struct TableStmts {
-    StmtPtr insert, lookup, fetch, scan, scan_keys, remove, count;
+    StmtPtr insert, max_id, lookup, fetch, scan, scan_keys, remove, count;
     std::map<std::vector<std::size_t>, StmtPtr> update;  // by kept columns
     std::vector<StmtPtr> update_column;                  // by column index
   };
 
-  TableStmts& slot(const TableDesc& t) { return stmts_[static_cast<std::size_t>(&t - tables_.data())]; }
+  std::size_t index(const TableDesc& t) const { return static_cast<std::size_t>(&t - tables_.data()); }
+  TableStmts& slot(const TableDesc& t) { return stmts_[index(t)]; }
 
   template <class MakeSql>
   Result<sqlite3_stmt*> stmt(const TableDesc& t, StmtPtr& cached, MakeSql&& make_sql) {
@@ -359,31 +404,10 @@ class SqliteStore final : public SqlStoreBase {
     return raw;
   }
 
-  Result<sqlite3_stmt*> insert_stmt(const TableDesc& t) {
-    return stmt(t, slot(t).insert, [&] {
-      std::string sql = "INSERT INTO " + quote_ident(t.table) + " (" + column_list(t) + ") VALUES (";
-      for (std::size_t i = 0; i < t.columns.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
-      return sql + ")";
-    });
-  }
-
   Error row_size_error(const TableDesc& t, const Row& row) const {
     return error_at(t, "write", key_of_row(row),
                     "a row of " + std::to_string(row.size()) + " values for " + std::to_string(t.columns.size()) +
                         " columns");
-  }
-
-  Result<std::int64_t> insert_one(const TableDesc& t, sqlite3_stmt* s, const Row& row) {
-    if (row.size() != t.columns.size()) return fail(row_size_error(t, row)).errors();
-    ResetOnExit reset{s};
-    for (std::size_t i = 0; i < row.size(); ++i) bind_value(s, static_cast<int>(i) + 1, row[i]);
-    if (sqlite3_step(s) != SQLITE_DONE) {
-      std::string why = sqlite3_errmsg(db_);
-      if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE && why.find(".mp_key") != std::string::npos)
-        why = "an entity with this key is already stored (" + why + ")";
-      return fail(error_at(t, "insert into", key_of_row(row), why)).errors();
-    }
-    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_));
   }
 
   Status exec_raw(const char* sql) {
@@ -433,6 +457,9 @@ class SqliteStore final : public SqlStoreBase {
   sqlite3* db_;
   int busy_ms_;
   std::vector<TableStmts> stmts_;  // parallel to tables_
+  // Next free local id per table, fetched at the first insert or reservation
+  // of a write transaction (0: not yet); forgotten when the transaction ends.
+  std::vector<std::int64_t> next_id_;
 };
 
 }  // namespace

@@ -115,6 +115,18 @@ class Store {
   // order. Inside a write transaction like every write.
   virtual Result<std::vector<std::int64_t>> bulk_insert(std::string_view kind, std::span<const Row> rows) = 0;
 
+  // Draws `n` fresh local ids for `kind`, ascending, inside a write
+  // transaction. With ids known before anything is written, every reference
+  // to an entity about to be created resolves at once (cycles included: the
+  // foreign keys are deferred), so no reference needs patching afterwards.
+  // PostgreSQL: from the table's identity sequence (ids of a rolled-back
+  // transaction are not reused); SQLite: above the table's largest id, the
+  // write lock keeping other writers out until commit.
+  virtual Result<std::vector<std::int64_t>> reserve_ids(std::string_view kind, std::size_t n) = 0;
+  // Inserts rows[i] under ids[i] (from reserve_ids) through the bulk path.
+  virtual Status insert_with_ids(std::string_view kind, std::span<const std::int64_t> ids,
+                                 std::span<const Row> rows) = 0;
+
  protected:
   explicit Store(StoreUrl url) : url_(std::move(url)) {}
 
