@@ -9,7 +9,9 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
+#include "metaport/format/utf8.hpp"
 #include "metaport/result.hpp"
 #include "metaport/value.hpp"
 
@@ -21,7 +23,14 @@ inline void write_string(std::string& out, std::string_view s) {
   std::size_t run = 0;  // copy unescaped runs in one go
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      // Well-formed UTF-8 goes out as is; a byte that is not UTF-8 is written
+      // as its Latin-1 reading U+00HH, as the YAML writer does (JSON text
+      // must be UTF-8: simdjson and JSON.parse reject or mangle stray bytes).
+      if (const std::size_t n = utf8::sequence_length(s, i)) { i += n - 1; continue; }
+    } else if (c >= 0x20 && c != '"' && c != '\\') {
+      continue;
+    }
     out.append(s.substr(run, i - run));
     run = i + 1;
     switch (c) {
@@ -94,34 +103,76 @@ inline std::string write(const Value& v) {
 }
 
 namespace detail {
-inline Value from_element(simdjson::dom::element e) {
+
+struct DuplicateKey {
+  std::string key;
+  std::string path;  // built on the way out of the recursion, only on error
+};
+
+inline void prepend_path(DuplicateKey& dup, std::string part) {
+  if (!dup.path.empty() && dup.path[0] != '[') part += '.';
+  dup.path.insert(0, part);
+}
+
+// Converts a simdjson element; returns false at a duplicate key. Duplicates
+// are errors as in YAML: JSON.parse and most readers keep the last one
+// silently, which would lose data.
+inline bool from_element(simdjson::dom::element e, Value& out, DuplicateKey& dup) {
   using T = simdjson::dom::element_type;
   switch (e.type()) {
-    case T::NULL_VALUE: return Value();
-    case T::BOOL: return Value(bool(e.get_bool().value_unsafe()));
-    case T::INT64: return Value(static_cast<long long>(e.get_int64().value_unsafe()));
-    case T::UINT64: return Value(static_cast<double>(e.get_uint64().value_unsafe()));
-    case T::DOUBLE: return Value(e.get_double().value_unsafe());
-    case T::STRING: return Value(std::string_view(e.get_string().value_unsafe()));
+    case T::NULL_VALUE: out = Value(); return true;
+    case T::BOOL: out = Value(bool(e.get_bool().value_unsafe())); return true;
+    case T::INT64: out = Value(static_cast<long long>(e.get_int64().value_unsafe())); return true;
+    // Above INT64_MAX: kept as the nearest double, as the YAML reader does.
+    case T::UINT64: out = Value(static_cast<double>(e.get_uint64().value_unsafe())); return true;
+    case T::DOUBLE: out = Value(e.get_double().value_unsafe()); return true;
+    case T::STRING: out = Value(std::string_view(e.get_string().value_unsafe())); return true;
     case T::ARRAY: {
       Value::Array a;
       simdjson::dom::array arr = e.get_array().value_unsafe();  // a named local: see below
       a.reserve(arr.size());
-      for (auto x : arr) a.push_back(from_element(x));
-      return Value(std::move(a));
+      for (auto x : arr) {
+        if (!from_element(x, a.emplace_back(), dup)) {
+          prepend_path(dup, "[" + std::to_string(a.size() - 1) + "]");
+          return false;
+        }
+      }
+      out = Value(std::move(a));
+      return true;
     }
     case T::OBJECT: {
       Value::Object o;
       // Not `for (... : e.get_object().value_unsafe())`: that iterates a
       // temporary that dies before the loop body runs.
       simdjson::dom::object obj = e.get_object().value_unsafe();
-      o.reserve(obj.size());
-      for (auto field : obj)
-        o.emplace_back(std::string(field.key), from_element(field.value));
-      return Value(std::move(o));
+      const std::size_t n = obj.size();
+      o.reserve(n);
+      // Most objects are small: a linear scan beats hashing there.
+      std::unordered_set<std::string_view> seen;
+      if (n > 16) seen.reserve(n);
+      for (auto field : obj) {
+        bool duplicate = false;
+        if (n > 16) {
+          duplicate = !seen.insert(field.key).second;  // views into the parser's buffer
+        } else {
+          for (const auto& m : o) duplicate = duplicate || m.first == field.key;
+        }
+        if (duplicate) {
+          dup.key = std::string(field.key);
+          dup.path = dup.key;
+          return false;
+        }
+        auto& m = o.emplace_back(std::string(field.key), Value());
+        if (!from_element(field.value, m.second, dup)) {
+          prepend_path(dup, m.first);
+          return false;
+        }
+      }
+      out = Value(std::move(o));
+      return true;
     }
   }
-  return Value();
+  return true;
 }
 }  // namespace detail
 
@@ -133,7 +184,11 @@ class Parser {
     simdjson::dom::element root;
     auto err = parser_.parse(padded).get(root);
     if (err) return Error{std::string("invalid JSON: ") + simdjson::error_message(err), {}, {}, {}, {}};
-    return detail::from_element(root);
+    Value out;
+    detail::DuplicateKey dup;
+    if (!detail::from_element(root, out, dup))
+      return Error{"invalid JSON: duplicate key '" + dup.key + "'", dup.path, {}, {}, {}};
+    return out;
   }
 
  private:

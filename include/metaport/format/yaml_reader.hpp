@@ -9,68 +9,18 @@
 #pragma once
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 
+#include "metaport/format/yaml_plain.hpp"
 #include "metaport/result.hpp"
 #include "metaport/value.hpp"
 
 namespace metaport::yaml {
-
-// YAML 1.2 core schema resolution of a plain (unquoted) scalar.
-inline Value resolve_plain(std::string_view s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value();
-  if (s == "true" || s == "True" || s == "TRUE") return Value(true);
-  if (s == "false" || s == "False" || s == "FALSE") return Value(false);
-  const char* b = s.data();
-  const char* e = s.data() + s.size();
-  // integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+
-  {
-    std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-    if (i < s.size() && s.find_first_not_of("0123456789", i) == std::string_view::npos) {
-      long long v = 0;
-      auto r = std::from_chars(b + (s[0] == '+' ? 1 : 0), e, v);
-      if (r.ec == std::errc() && r.ptr == e) return Value(v);
-      // too large for 64 bits: keep it exact as a float is not; fall through to float
-    }
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
-      long long v = 0;
-      auto r = std::from_chars(b + 2, e, v, s[1] == 'x' ? 16 : 8);
-      if (r.ec == std::errc() && r.ptr == e) return Value(v);
-    }
-  }
-  // floats: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)
-  {
-    std::string_view t = s;
-    bool neg = false;
-    if (!t.empty() && (t[0] == '-' || t[0] == '+')) { neg = t[0] == '-'; t.remove_prefix(1); }
-    if (t == ".inf" || t == ".Inf" || t == ".INF") return Value(neg ? -INFINITY : INFINITY);
-    if (s == ".nan" || s == ".NaN" || s == ".NAN") return Value(NAN);
-    std::size_t i = 0, digits = 0;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') { ++i; ++digits; }
-    if (i < t.size() && t[i] == '.') {
-      ++i;
-      while (i < t.size() && t[i] >= '0' && t[i] <= '9') { ++i; ++digits; }
-    }
-    bool ok = digits > 0;
-    if (ok && i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-      ++i;
-      if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-      std::size_t ed = 0;
-      while (i < t.size() && t[i] >= '0' && t[i] <= '9') { ++i; ++ed; }
-      ok = ed > 0;
-    }
-    if (ok && i == t.size()) {
-      double d = 0;
-      auto r = std::from_chars(b + (s[0] == '+' ? 1 : 0), e, d);
-      if (r.ec == std::errc() || r.ec == std::errc::result_out_of_range) return Value(d);
-    }
-  }
-  return Value(std::string(s));
-}
 
 namespace detail {
 
@@ -132,7 +82,10 @@ inline Result<Value> parse_with_yaml_cpp(std::string_view text) {
   } catch (const YAML::Exception& e) {
     return Error{"invalid YAML: " + e.msg, {}, detail::mark_of(e.mark), {}, {}};
   }
-  if (!root.IsDefined() || root.IsNull()) return Error{"empty YAML document", {}, {1, 1}, {}, {}};
+  // A text with no node at all (empty, only comments) has no mark; "null"
+  // or "~" is a null document.
+  if (!root.IsDefined() || (root.IsNull() && root.Mark().is_null()))
+    return Error{"empty YAML document", {}, {1, 1}, {}, {}};
   Value v = detail::from_node(root, errors, "");
   if (!errors.empty()) return errors;
   return v;
