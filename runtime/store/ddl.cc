@@ -51,7 +51,7 @@ std::string column_sql(const Column& c, Dialect d) {
   // whatever collation the PostgreSQL database was created with.
   if (c.role == ColumnRole::Key && d == Dialect::postgres) s += " COLLATE \"C\"";
   if (c.not_null) s += " NOT NULL";
-  if (c.role == ColumnRole::Absent) s += " DEFAULT 0";
+  if (c.role == ColumnRole::Absent || c.role == ColumnRole::Redacted) s += " DEFAULT 0";
   if (c.unique) s += " UNIQUE";
   if (c.type == ColumnType::Ref && d == Dialect::sqlite)
     s += " REFERENCES " + quote_ident(c.ref_table) + " (" + quote_ident(TableDesc::kIdColumn) +
@@ -117,7 +117,7 @@ std::string layout_fingerprint(const std::vector<TableDesc>& tables) {
       text += c.name + ":" + std::string(column_type_name(c.type));
       if (c.not_null) text += "!";
       if (c.absent_bit >= 0) text += "?" + std::to_string(c.absent_bit);
-      if (c.secret) text += "$";
+      if (c.secret) text += "$" + std::to_string(c.redacted_bit);
       if (!c.ref_table.empty()) text += "->" + c.ref_table;
       text += ";";
     }

@@ -302,9 +302,10 @@ class PostgresStore final : public SqlStoreBase {
     if (row.size() != t.columns.size()) return fail(row_size_error(t, row));
     std::string suffix = "update";
     for (std::size_t k : keep) suffix += "_" + std::to_string(k);
-    const int n = static_cast<int>(t.columns.size() - std::count_if(keep.begin(), keep.end(), [&](std::size_t k) {
-                                     return k < t.columns.size();
-                                   }));
+    int n = 0;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) n += std::find(keep.begin(), keep.end(), i) == keep.end();
+    // Kept secrets keep their mp_redacted bits too (known stays known).
+    const std::int64_t kept_bits = redacted_mask(t, keep);
     auto name = prepare(t, suffix, n + 1, [&] {
       // Kept columns are left out entirely: PostgreSQL rejects a prepared
       // statement with a parameter it cannot type.
@@ -312,14 +313,23 @@ class PostgresStore final : public SqlStoreBase {
       int p = 0;
       for (std::size_t i = 0; i < t.columns.size(); ++i) {
         if (std::find(keep.begin(), keep.end(), i) != keep.end()) continue;
-        sql += (p ? ", " : "") + quote_ident(t.columns[i].name) + " = $" + std::to_string(p + 1);
-        ++p;
+        const std::string col = quote_ident(t.columns[i].name), param = "$" + std::to_string(++p);
+        sql += (p > 1 ? ", " : "") + col + " = ";
+        sql += i == TableDesc::kRedacted && kept_bits ? "(" + col + " & " + std::to_string(kept_bits) + ") | " + param
+                                                      : param;
       }
       return sql + " WHERE \"mp_id\" = $" + std::to_string(p + 1);
     });
     if (!name) return name.errors();
     Params p;
-    if (auto why = p.set(t, row, keep)) return fail(error_at(t, "update", key_of_row(row), *why));
+    Row masked;
+    const Row* values = &row;
+    if (kept_bits && row[TableDesc::kRedacted].is_int()) {
+      masked = row;
+      masked[TableDesc::kRedacted] = SqlValue(row[TableDesc::kRedacted].as_int() & ~kept_bits);
+      values = &masked;
+    }
+    if (auto why = p.set(t, *values, keep)) return fail(error_at(t, "update", key_of_row(row), *why));
     p.add_int(id);
     ResultPtr r(PQexecPrepared(conn_, name->c_str(), n + 1, p.values.data(), nullptr, nullptr, 0));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return fail(write_error(t, "update", row, r.get()));

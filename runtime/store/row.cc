@@ -67,7 +67,7 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
                                               std::string(e.value.type_name()) + ", not a map");
   const auto& fields = t.kind->fields;
 
-  std::int64_t absent = 0;
+  std::int64_t absent = 0, redacted = 0;
   std::size_t seen = 0;
   for (std::size_t i = TableDesc::kFirstMember; i < t.columns.size(); ++i) {
     const Column& c = t.columns[i];
@@ -81,6 +81,7 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
     ++seen;
     if (c.secret && v->is_string() && v->as_string() == kRedacted) {
       out.redacted.push_back(i);
+      redacted |= std::int64_t{1} << c.redacted_bit;
       continue;  // NULL: the value is unknown here
     }
     if (v->is_null()) {
@@ -127,6 +128,7 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
   }
   row[TableDesc::kKey] = SqlValue(std::move(key));
   row[TableDesc::kAbsent] = SqlValue(absent);
+  row[TableDesc::kRedacted] = SqlValue(redacted);
   if (!e.unknowns.empty()) row[TableDesc::kUnknown] = SqlValue(unknowns_to_json(e.unknowns));
   return out;
 }
@@ -146,6 +148,9 @@ Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const K
   const SqlValue& absent_v = row[TableDesc::kAbsent];
   if (!absent_v.is_int()) return make_error(where(t, key) + ": mp_absent is not an integer");
   const std::int64_t absent = absent_v.as_int();
+  const SqlValue& redacted_v = row[TableDesc::kRedacted];
+  if (!redacted_v.is_int()) return make_error(where(t, key) + ": mp_redacted is not an integer");
+  const std::int64_t redacted = redacted_v.as_int();
   if (const SqlValue& u = row[TableDesc::kUnknown]; !u.is_null()) {
     if (!u.is_text()) return make_error(where(t, key) + ": mp_unknown is not JSON text");
     auto unknowns = unknowns_from_json(u.as_text());
@@ -165,9 +170,12 @@ Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const K
       return member_error(t, key, f, "column " + c.name + " holds " + s.debug_string() + ", not " +
                                          std::string(expected));
     };
+    if (c.redacted_bit >= 0 && (redacted >> c.redacted_bit & 1)) {
+      obj.emplace_back(f.name, Value(kRedacted));  // unknown to this store
+      continue;
+    }
     if (s.is_null()) {
-      if (c.secret && !f.type.nullable) obj.emplace_back(f.name, Value(kRedacted));
-      else obj.emplace_back(f.name, Value());
+      obj.emplace_back(f.name, Value());
       continue;
     }
     switch (c.type) {

@@ -41,8 +41,9 @@ struct EntityRow {
   Row row;
   std::vector<PendingRef> pending;
   // Secret columns whose value was the redaction marker ("**redacted**"):
-  // NULL in `row`. On update, pass them to Store::update as columns to keep,
-  // so a redacted dump does not wipe the secret already in the store.
+  // NULL in `row`, their bits set in mp_redacted. On update, pass them to
+  // Store::update as columns to keep, so a redacted dump does not wipe the
+  // secret already in the store (their mp_redacted bits are kept too).
   std::vector<std::size_t> redacted;
 };
 
@@ -52,8 +53,9 @@ struct EntityRow {
 Result<EntityRow> row_from_entity(const TableDesc& table, const Entity& entity, const RefResolver& resolve);
 
 // Column values -> entity (kind, key, canonical value in declaration order,
-// unknowns). A NULL non-nullable secret reads back as the redaction marker:
-// its value is unknown to this store (it was inserted from a redacted dump).
+// unknowns). A secret whose mp_redacted bit is set reads back as the
+// redaction marker: its value is unknown to this store (it was inserted from
+// a redacted dump), which is not the same as null.
 Result<Entity> entity_value_from_row(const TableDesc& table, const Row& row, const KeyLookup& lookup);
 
 // The mp_unknown JSON text of a list of unknowns ("" when there are none) and

@@ -282,20 +282,30 @@ class SqliteStore final : public SqlStoreBase {
     if (row.size() != t.columns.size()) return fail(row_size_error(t, row));
     auto& cached = slot(t).update[keep];
     const int id_param = static_cast<int>(t.columns.size()) + 1;
+    // Kept secrets keep their mp_redacted bits too (known stays known).
+    const std::int64_t kept_bits = redacted_mask(t, keep);
     auto s = stmt(t, cached, [&] {
       std::string sql = "UPDATE " + quote_ident(t.table) + " SET ";
       bool first = true;
       for (std::size_t i = 0; i < t.columns.size(); ++i) {
         if (std::find(keep.begin(), keep.end(), i) != keep.end()) continue;
-        sql += (first ? "" : ", ") + quote_ident(t.columns[i].name) + " = ?" + std::to_string(i + 1);
+        const std::string col = quote_ident(t.columns[i].name), param = "?" + std::to_string(i + 1);
+        sql += (first ? "" : ", ") + col + " = ";
+        sql += i == TableDesc::kRedacted && kept_bits ? "(" + col + " & " + std::to_string(kept_bits) + ") | " + param
+                                                      : param;
         first = false;
       }
       return sql + " WHERE \"mp_id\" = ?" + std::to_string(id_param);
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
-    for (std::size_t i = 0; i < row.size(); ++i)
-      if (std::find(keep.begin(), keep.end(), i) == keep.end()) bind_value(*s, static_cast<int>(i) + 1, row[i]);
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (std::find(keep.begin(), keep.end(), i) != keep.end()) continue;
+      if (i == TableDesc::kRedacted && kept_bits && row[i].is_int())
+        sqlite3_bind_int64(*s, static_cast<int>(i) + 1, row[i].as_int() & ~kept_bits);
+      else
+        bind_value(*s, static_cast<int>(i) + 1, row[i]);
+    }
     sqlite3_bind_int64(*s, id_param, id);
     if (sqlite3_step(*s) != SQLITE_DONE) return fail(error_at(t, "update", key_of_row(row), sqlite3_errmsg(db_)));
     if (sqlite3_changes(db_) != 1)

@@ -133,10 +133,16 @@ Result<TableDesc> table_for(const KindInfo& kind, const SchemaInfo& schema) {
   unknown.name = "mp_unknown";
   unknown.type = ColumnType::Json;
   unknown.role = ColumnRole::Unknown;
-  t.columns = {key, absent, unknown};
+  Column redacted;
+  redacted.name = "mp_redacted";
+  redacted.type = ColumnType::Int;
+  redacted.role = ColumnRole::Redacted;
+  redacted.not_null = true;
+  t.columns = {key, absent, unknown, redacted};
 
-  std::set<std::string> taken = {std::string(TableDesc::kIdColumn), "mp_key", "mp_absent", "mp_unknown"};
-  int optional_count = 0;
+  std::set<std::string> taken = {std::string(TableDesc::kIdColumn), "mp_key", "mp_absent", "mp_unknown",
+                                 "mp_redacted"};
+  int optional_count = 0, secret_count = 0;
   for (std::size_t i = 0; i < kind.fields.size(); ++i) {
     const FieldDesc& f = kind.fields[i];
     Column c;
@@ -146,6 +152,7 @@ Result<TableDesc> table_for(const KindInfo& kind, const SchemaInfo& schema) {
     c.secret = f.type.secret;
     c.not_null = !f.optional && !f.type.nullable && !f.type.secret;
     if (f.optional) c.absent_bit = optional_count++;
+    if (c.secret) c.redacted_bit = secret_count++;
     if (c.type == ColumnType::Ref) {
       const KindInfo* target = schema.find(f.type.ref_kind);
       if (!target)
@@ -169,7 +176,17 @@ Result<TableDesc> table_for(const KindInfo& kind, const SchemaInfo& schema) {
     return make_error("kind " + kind.name + " has " + std::to_string(optional_count) +
                       " optional members; a store table records absence in a 63-bit mask, so at most " +
                       std::to_string(kMaxOptionalMembers) + " are supported (group some into a nested struct)");
+  if (static_cast<std::size_t>(secret_count) > kMaxSecretMembers)
+    return make_error("kind " + kind.name + " has " + std::to_string(secret_count) +
+                      " secret members; at most " + std::to_string(kMaxSecretMembers) + " are supported");
   return t;
+}
+
+std::int64_t redacted_mask(const TableDesc& t, const std::vector<std::size_t>& columns) {
+  std::int64_t mask = 0;
+  for (std::size_t c : columns)
+    if (c < t.columns.size() && t.columns[c].redacted_bit >= 0) mask |= std::int64_t{1} << t.columns[c].redacted_bit;
+  return mask;
 }
 
 Result<std::vector<TableDesc>> tables_for(const SchemaInfo& schema) {

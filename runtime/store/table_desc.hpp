@@ -8,6 +8,8 @@
 //   mp_key      the canonical portable key (unique)
 //   mp_absent   bitmask over the kind's optional members: bit set = absent
 //   mp_unknown  kept unknown members, JSON [[path...], value] pairs, or NULL
+//   mp_redacted bitmask over the kind's secret members: bit set = the value
+//               is unknown here (it arrived redacted), whatever the column holds
 //   ...         one column per top-level member, in declaration order
 #pragma once
 #include <cstdint>
@@ -31,7 +33,7 @@ enum class ColumnType : std::uint8_t {
 };
 std::string_view column_type_name(ColumnType t);
 
-enum class ColumnRole : std::uint8_t { Key, Absent, Unknown, Member };
+enum class ColumnRole : std::uint8_t { Key, Absent, Unknown, Redacted, Member };
 
 struct Column {
   std::string name;  // SQL identifier, [a-z0-9_], always quoted in SQL
@@ -45,6 +47,7 @@ struct Column {
   int field = -1;         // Member: index into KindInfo::fields
   int absent_bit = -1;    // Member of an optional field: its bit in mp_absent
   bool secret = false;    // Member: a Secret<T> (always NULLable, see row.hpp)
+  int redacted_bit = -1;  // Member that is a secret: its bit in mp_redacted
 };
 
 struct TableDesc {
@@ -54,7 +57,7 @@ struct TableDesc {
   bool key_single = true;       // mp_key is the raw string (not a JSON array)
   std::vector<Column> columns;  // Row order; the implicit mp_id comes first in SQL
 
-  static constexpr std::size_t kKey = 0, kAbsent = 1, kUnknown = 2, kFirstMember = 3;
+  static constexpr std::size_t kKey = 0, kAbsent = 1, kUnknown = 2, kRedacted = 3, kFirstMember = 4;
   static constexpr std::string_view kIdColumn = "mp_id";
 
   // Index into `columns` of a column by SQL name or of a member by on-disk
@@ -64,9 +67,15 @@ struct TableDesc {
   std::size_t member_column(std::string_view disk_name) const;
 };
 
-// At most this many optional top-level members per kind: mp_absent is a
-// signed 64-bit integer on both engines and bit 63 is kept clear.
+// At most this many optional (and this many secret) top-level members per
+// kind: mp_absent and mp_redacted are signed 64-bit integers on both engines
+// and bit 63 is kept clear.
 inline constexpr std::size_t kMaxOptionalMembers = 63;
+inline constexpr std::size_t kMaxSecretMembers = 63;
+
+// The bits of mp_redacted owned by the listed columns (secret members among
+// them): what Store::update keeps from the stored row for kept columns.
+std::int64_t redacted_mask(const TableDesc& t, const std::vector<std::size_t>& columns);
 
 // "NativeQuerySnippet" -> "mp_native_query_snippet". The prefix keeps kinds
 // such as Table, Field and User clear of SQL keywords and of other tables.

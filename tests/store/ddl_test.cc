@@ -59,15 +59,15 @@ TEST(TableDesc, ColliidingAndReservedMemberNamesAreRenamed) {
                                                           field("id", TypeDesc::Tag::Int)})));
   auto t = table_for(*s.kinds[0], s);
   ASSERT_TRUE(t.ok()) << t.errors().to_string();
-  ASSERT_EQ(t->columns.size(), 8u);
-  EXPECT_EQ(t->columns[3].name, "a_b");
-  EXPECT_EQ(t->columns[4].name, "a_b_2");
-  EXPECT_EQ(t->columns[5].name, "f_mp_key");
-  EXPECT_EQ(t->columns[6].name, "f_mp_id");
-  EXPECT_EQ(t->columns[7].name, "id");
-  EXPECT_EQ(t->member_column("a_b"), 4u);
-  EXPECT_EQ(t->member_column("mp_key"), 5u);
-  EXPECT_EQ(t->column_index("f_mp_id"), 6u);
+  ASSERT_EQ(t->columns.size(), 9u);
+  EXPECT_EQ(t->columns[4].name, "a_b");
+  EXPECT_EQ(t->columns[5].name, "a_b_2");
+  EXPECT_EQ(t->columns[6].name, "f_mp_key");
+  EXPECT_EQ(t->columns[7].name, "f_mp_id");
+  EXPECT_EQ(t->columns[8].name, "id");
+  EXPECT_EQ(t->member_column("a_b"), 5u);
+  EXPECT_EQ(t->member_column("mp_key"), 6u);
+  EXPECT_EQ(t->column_index("f_mp_id"), 7u);
 }
 
 TEST(TableDesc, AbsentBitsFollowOptionalMembersInOrder) {
@@ -77,11 +77,11 @@ TEST(TableDesc, AbsentBitsFollowOptionalMembersInOrder) {
                                                           field("c", TypeDesc::Tag::Int, true, true)})));
   auto t = table_for(*s.kinds[0], s);
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->columns[3].absent_bit, 0);
-  EXPECT_EQ(t->columns[4].absent_bit, -1);
-  EXPECT_EQ(t->columns[5].absent_bit, 1);
-  EXPECT_FALSE(t->columns[3].not_null);
-  EXPECT_TRUE(t->columns[4].not_null);
+  EXPECT_EQ(t->columns[4].absent_bit, 0);
+  EXPECT_EQ(t->columns[5].absent_bit, -1);
+  EXPECT_EQ(t->columns[6].absent_bit, 1);
+  EXPECT_FALSE(t->columns[4].not_null);
+  EXPECT_TRUE(t->columns[5].not_null);
 }
 
 TEST(TableDesc, RefusesMoreThan63OptionalMembers) {
@@ -173,15 +173,20 @@ TEST(Ddl, RefsSecretsAndDerivedColumns) {
   s.kinds.push_back(std::make_unique<KindInfo>(kind_with({ref, secret, derived})));
   auto t = table_for(*s.kinds[0], s);
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(column_sql(t->columns[3], Dialect::sqlite),
+  EXPECT_EQ(column_sql(t->columns[4], Dialect::sqlite),
             "\"parent\" INTEGER NOT NULL REFERENCES \"mp_thing\" (\"mp_id\") DEFERRABLE INITIALLY DEFERRED");
-  EXPECT_EQ(column_sql(t->columns[3], Dialect::postgres), "\"parent\" BIGINT NOT NULL");
+  EXPECT_EQ(column_sql(t->columns[4], Dialect::postgres), "\"parent\" BIGINT NOT NULL");
   EXPECT_EQ(foreign_keys_sql(*t, Dialect::postgres),
             std::vector<std::string>{"ALTER TABLE \"mp_thing\" ADD CONSTRAINT \"fk_mp_thing__parent\" FOREIGN KEY "
                                      "(\"parent\") REFERENCES \"mp_thing\" (\"mp_id\") DEFERRABLE INITIALLY DEFERRED"});
   EXPECT_TRUE(foreign_keys_sql(*t, Dialect::sqlite).empty());
-  EXPECT_EQ(column_sql(t->columns[4], Dialect::sqlite), "\"token\" TEXT");
-  EXPECT_EQ(column_sql(t->columns[5], Dialect::postgres), "\"count\" BIGINT NOT NULL");
+  EXPECT_EQ(column_sql(t->columns[5], Dialect::sqlite), "\"token\" TEXT");
+  EXPECT_EQ(t->columns[5].redacted_bit, 0);
+  EXPECT_EQ(column_sql(t->columns[6], Dialect::postgres), "\"count\" BIGINT NOT NULL");
+  EXPECT_EQ(column_sql(t->columns[TableDesc::kRedacted], Dialect::postgres),
+            "\"mp_redacted\" BIGINT NOT NULL DEFAULT 0");
+  EXPECT_EQ(redacted_mask(*t, {5}), 1);
+  EXPECT_EQ(redacted_mask(*t, {4, 6}), 0);
 }
 
 TEST(Ddl, GoldenSqliteBoard) {
@@ -195,6 +200,7 @@ TEST(Ddl, GoldenSqliteBoard) {
                                                  "  \"mp_key\" TEXT NOT NULL UNIQUE,\n"
                                                  "  \"mp_absent\" INTEGER NOT NULL DEFAULT 0,\n"
                                                  "  \"mp_unknown\" TEXT,\n"
+                                                 "  \"mp_redacted\" INTEGER NOT NULL DEFAULT 0,\n"
                                                  "  \"entity_id\" TEXT NOT NULL,\n"
                                                  "  \"name\" TEXT NOT NULL,\n"
                                                  "  \"cover\" INTEGER REFERENCES \"mp_item\" (\"mp_id\") DEFERRABLE "
@@ -219,6 +225,7 @@ TEST(Ddl, GoldenPostgresItem) {
                                                  "  \"mp_key\" TEXT COLLATE \"C\" NOT NULL UNIQUE,\n"
                                                  "  \"mp_absent\" BIGINT NOT NULL DEFAULT 0,\n"
                                                  "  \"mp_unknown\" JSON,\n"
+                                                 "  \"mp_redacted\" BIGINT NOT NULL DEFAULT 0,\n"
                                                  "  \"entity_id\" TEXT NOT NULL,\n"
                                                  "  \"name\" TEXT NOT NULL,\n"
                                                  "  \"folder\" BIGINT NOT NULL,\n"

@@ -19,10 +19,6 @@
 #include "runtime/store/store.hpp"
 #include "tests/store/test_entities.hpp"
 
-namespace metaport::store {
-inline void PrintTo(const SqlValue& v, std::ostream* os) { *os << v.debug_string(); }
-}  // namespace metaport::store
-
 namespace storetest {
 
 enum class Engine { sqlite, postgres };

@@ -199,11 +199,40 @@ TEST_P(StoreTest, UpdateKeepsASecretThatArrivesRedacted) {
   ASSERT_TRUE(store_->update("Account", id, redacted->row, redacted->redacted).ok());
   ASSERT_TRUE(store_->commit().ok());
   EXPECT_EQ((**store_->fetch("Account", id))[t.member_column("api_token")], SqlValue("s3cret"));
+  // Known stays known: the kept secret reads back in clear, not as the marker.
+  auto known = entity_value_from_row(t, **store_->fetch("Account", id), ids_.lookup());
+  ASSERT_TRUE(known.ok());
+  EXPECT_EQ(*known->value.find("api_token"), Value("s3cret"));
   auto fresh = row_from_entity(t, entity("Account", account_doc("bob", "n3w")), ids_.resolver());
   ASSERT_TRUE(store_->begin_write().ok());
   ASSERT_TRUE(store_->update("Account", id, fresh->row, fresh->redacted).ok());
   ASSERT_TRUE(store_->commit().ok());
   EXPECT_EQ((**store_->fetch("Account", id))[t.member_column("api_token")], SqlValue("n3w"));
+
+  // Inserted redacted: unknown, for a nullable secret too; a later update
+  // that keeps it leaves it unknown, one that sets it makes it known.
+  Entity unknown = entity("Account", R"({"login": "eve", "active": true, "quota": 1,
+      "api_token": "**redacted**", "password": "**redacted**"})");
+  auto ur = row_from_entity(t, unknown, ids_.resolver());
+  ASSERT_TRUE(store_->begin_write().ok());
+  auto uid = store_->insert("Account", ur->row);
+  ASSERT_TRUE(uid.ok());
+  ids_.add("Account", unknown.key, *uid);
+  ASSERT_TRUE(store_->update("Account", *uid, ur->row, ur->redacted).ok());
+  ASSERT_TRUE(store_->commit().ok());
+  auto back = entity_value_from_row(t, **store_->fetch("Account", *uid), ids_.lookup());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(canonical(*back), canonical(unknown));
+  Entity set = entity("Account", R"({"login": "eve", "active": true, "quota": 1,
+      "api_token": "**redacted**", "password": "pw"})");
+  auto sr = row_from_entity(t, set, ids_.resolver());
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->update("Account", *uid, sr->row, sr->redacted).ok());
+  ASSERT_TRUE(store_->commit().ok());
+  back = entity_value_from_row(t, **store_->fetch("Account", *uid), ids_.lookup());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back->value.find("api_token"), Value("**redacted**"));
+  EXPECT_EQ(*back->value.find("password"), Value("pw"));
 }
 
 TEST_P(StoreTest, ADuplicateKeyNamesTheKeyAndPoisonsTheTransaction) {

@@ -11,6 +11,11 @@
 #include "runtime/store/row.hpp"
 #include "tests/store/test_schema.hpp"
 
+// Readable SqlValues in test failures.
+namespace metaport::store {
+inline void PrintTo(const SqlValue& v, std::ostream* os) { *os << v.debug_string(); }
+}  // namespace metaport::store
+
 namespace storetest {
 
 inline const metaport::SchemaInfo& schema() {
