@@ -20,6 +20,7 @@
 #include "entities/bi/field_user_settings.hpp"
 #include "entities/bi/field_values.hpp"
 #include "entities/bi/glossary.hpp"
+#include "entities/bi/layout.hpp"
 #include "entities/bi/measure.hpp"
 #include "entities/bi/metabot.hpp"
 #include "entities/bi/python_library.hpp"
@@ -55,6 +56,54 @@ struct Schema {
   // rich text, ...): see walker.hpp.
   static void document_refs(const metaport::Entity& e, const metaport::RefSink& sink) {
     walker::document_refs(e, sink);
+  }
+
+  // The Metabase Representation Format folders (layout.hpp).
+  static std::unique_ptr<metaport::Layout> make_layout() { return make_tree_layout(); }
+
+  static constexpr std::string_view user_kind = "User";         // --user EMAIL
+  static constexpr std::string_view scope_kind = "Collection";  // --collection ID
+
+  // References missing on both sides (DESIGN §5): users become placeholders
+  // (Metabase attributes content the same way); the data model only with
+  // --stub-missing (as Metabase Remote Sync stubs a missing database).
+  static metaport::StubPolicy stub_policy(std::string_view kind) {
+    if (kind == "User") return metaport::StubPolicy::always;
+    if (kind == "Database" || kind == "Table" || kind == "Field") return metaport::StubPolicy::on_flag;
+    return metaport::StubPolicy::never;
+  }
+  static std::optional<metaport::Value> make_stub(std::string_view kind, const metaport::Key& key) {
+    using metaport::Value;
+    const std::string note = "Placeholder created by metaport: referenced by loaded content, missing in this instance";
+    auto part = [&](std::size_t i) { return key.parts[i] ? Value(*key.parts[i]) : Value(); };
+    Value v = Value::object();
+    if (kind == "User" && key.size() == 1) {
+      v.set("email", key.first());
+    } else if (kind == "Database" && key.size() == 1) {
+      v.set("name", key.first());
+      v.set("description", note);
+    } else if (kind == "Table" && key.size() == 3) {
+      v.set("name", part(2));
+      v.set("db_id", part(0));
+      v.set("schema", part(1));
+      v.set("description", note);
+    } else if (kind == "Field" && key.size() >= 4) {
+      v.set("name", part(key.size() - 1));
+      Value table = Value::array();
+      for (std::size_t i = 0; i < 3; ++i) table.push_back(part(i));
+      v.set("table_id", std::move(table));
+      if (key.size() > 4) {
+        Value parent = Value::array();
+        for (std::size_t i = 0; i + 1 < key.size(); ++i) parent.push_back(part(i));
+        v.set("parent_id", std::move(parent));
+      }
+      v.set("base_type", "type/*");
+      v.set("database_type", "unknown");
+      v.set("description", note);
+    } else {
+      return std::nullopt;
+    }
+    return v;
   }
 };
 

@@ -447,8 +447,13 @@ struct codec<T, std::enable_if_t<is_described_struct_v<T>>> {
         if (obj[i].first == name) { v = &obj[i].second; used[i] = true; break; }
       auto& m = out.*d.pointer;
       if (!v) {
-        if constexpr (detail::member_is_optional<M>::value) m.reset();
-        else ctx.error(in, "missing required field '" + std::string(name) + "'");
+        if constexpr (detail::member_is_optional<M>::value) {
+          m.reset();
+        } else {  // the path names the missing member; the mark is its parent's
+          ctx.push(std::string(name));
+          ctx.error(in, "missing required field '" + std::string(name) + "'");
+          ctx.pop();
+        }
         return;
       }
       ctx.push(std::string(name));

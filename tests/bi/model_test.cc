@@ -522,13 +522,13 @@ TEST(Errors, MissingRequiredField) {
   const std::string text = replace(card_text(), "display: bar\n", "");
   auto r = from_yaml<Card>(text);
   ASSERT_FALSE(r.ok());
-  expect_error(r.errors(), "", Mark{1, 1}, "missing required field 'display'");
+  expect_error(r.errors(), "display", Mark{1, 1}, "missing required field 'display'");
   // Nested: a dashcard without its height.
   const std::string dash = replace(dashboard_text(), "  size_y: 9\n", "");
   auto d = from_yaml<Dashboard>(dash);
   ASSERT_FALSE(d.ok());
   // The error is about the dashcard's map, which starts at its first key.
-  expect_error(d.errors(), "dashcards[2]", mark_of(dash, "entity_id: " + fixtures::eid("dashcard:native").str()),
+  expect_error(d.errors(), "dashcards[2].size_y", mark_of(dash, "entity_id: " + fixtures::eid("dashcard:native").str()),
                "missing required field 'size_y'");
 }
 

@@ -1,0 +1,106 @@
+"""metaport_schema: reflected entity structs in, a schema library and its binary out.
+
+    load("@metaport//codegen:metaport_schema.bzl", "metaport_schema")
+
+    metaport_schema(
+        name = "bi",
+        model = ":model",                    # a cc_library of the entity headers (or hdrs = [...])
+        header = "entities/bi/schema.hpp",   # path from the workspace root
+        schema = "bi::Schema",               # the schema struct (name, version, kinds)
+        extras = "bi::extras",               # optional: a function returning cli::SchemaExtras
+        extras_srcs = ["extras.cpp"],
+        lock = "schema.lock",                # the committed lock: a test keeps it in step
+    )
+
+yields:
+    NAME_model       cc_library of the headers (unless `model` names one)
+    NAME_generator   the code generator, compiled against them (a host tool)
+    NAME_generated   genrule: NAME.lock, NAME.sqlite.sql, NAME.postgres.sql,
+                     NAME.schemas.json, NAME.deps.txt, NAME_registry.cc, NAME_main.cc
+    NAME             cc_library: the schema's registration unit (SchemaInfo)
+    metaport_NAME    cc_binary: dump/load/validate/... for this schema
+    NAME_lock_test   sh_test: the committed lock matches the structs
+"""
+
+load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
+
+def metaport_schema(
+        name,
+        header,
+        schema,
+        hdrs = [],
+        model = None,
+        deps = [],
+        extras = None,
+        extras_srcs = [],
+        extras_deps = [],
+        lock = None,
+        visibility = None):
+    if model == None:
+        model = ":" + name + "_model"
+        cc_library(
+            name = name + "_model",
+            hdrs = hdrs,
+            deps = [Label("//include:metaport")] + deps,
+            visibility = visibility,
+        )
+
+    gen_src = name + "_generator.cc"
+    native.genrule(
+        name = name + "_generator_src",
+        outs = [gen_src],
+        cmd = "printf '%s' > $@" % (
+            "#include \"%s\"\\n#include \"codegen/generator.hpp\"\\n" % header +
+            "int main(int argc, char** argv) { return metaport::codegen::generator_main<%s>(argc, argv); }\\n" % schema
+        ),
+    )
+    cc_binary(
+        name = name + "_generator",
+        srcs = [gen_src],
+        deps = [model, Label("//codegen:generator")],
+    )
+
+    outs = [
+        name + ".lock",
+        name + ".sqlite.sql",
+        name + ".postgres.sql",
+        name + ".schemas.json",
+        name + ".deps.txt",
+        name + "_registry.cc",
+        name + "_main.cc",
+    ]
+    native.genrule(
+        name = name + "_generated",
+        outs = outs,
+        tools = [":" + name + "_generator"],
+        cmd = "$(location :%s_generator) --name %s --header %s --schema %s --extras %s --out $(@D)" % (
+            name,
+            name,
+            header,
+            schema,
+            extras if extras else "none",
+        ),
+        visibility = visibility,
+    )
+
+    cc_library(
+        name = name,
+        srcs = [name + "_registry.cc"],
+        deps = [model],
+        visibility = visibility,
+    )
+
+    cc_binary(
+        name = "metaport_" + name,
+        srcs = [name + "_main.cc"] + extras_srcs,
+        deps = [":" + name, Label("//runtime/cli")] + extras_deps,
+        visibility = visibility,
+    )
+
+    if lock:
+        native.sh_test(
+            name = name + "_lock_test",
+            srcs = [Label("//codegen:lock_test.sh")],
+            args = ["$(location %s)" % lock, "$(location :%s.lock)" % name, name],
+            data = [lock, ":" + name + ".lock"],
+        )

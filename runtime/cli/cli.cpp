@@ -1,0 +1,397 @@
+#include "runtime/cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "codegen/json_schema.hpp"
+#include "codegen/lock.hpp"
+#include "metaport/format/json.hpp"
+#include "runtime/engine/diff.hpp"
+#include "runtime/engine/dump.hpp"
+#include "runtime/engine/progress.hpp"
+#include "runtime/format/dump_format.hpp"
+#include "runtime/store/ddl.hpp"
+
+namespace fs = std::filesystem;
+
+namespace metaport::cli {
+namespace {
+
+void print_errors(const Errors& errors, std::string_view prefix = "error: ") {
+  for (const auto& e : errors.list()) std::fprintf(stderr, "%.*s%s\n", static_cast<int>(prefix.size()), prefix.data(), e.to_string().c_str());
+  if (errors.dropped()) std::fprintf(stderr, "... and %zu more problems\n", errors.dropped());
+}
+
+bool want_progress(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  return engine::Progress::stderr_is_terminal();
+}
+
+Result<std::unique_ptr<store::Store>> open(const std::string& url, bool create = false) {
+  store::OpenOptions o;
+  o.create = create;
+  return store::open_store(url, o);
+}
+
+// dump OUT: a folder => tree; *.yaml / *.yml => yaml; *.jsonl => jsonl (optionally .zst);
+// "-" or nothing => stdout (jsonl unless --format says otherwise).
+Result<format::Format> output_format(const std::string& out, const std::string& flag) {
+  if (!flag.empty()) {
+    auto f = format::parse_format(flag);
+    if (!f) return make_error("--format " + flag + ": expected tree, yaml or jsonl");
+    if (*f == format::Format::tree && out == "-") return make_error("--format tree needs a folder as OUT, not stdout");
+    return *f;
+  }
+  if (out == "-") return format::Format::jsonl;
+  std::string base = out;
+  if (base.ends_with(".zst")) base.resize(base.size() - 4);
+  if (base.ends_with(".jsonl") || base.ends_with(".ndjson")) return format::Format::jsonl;
+  if (base.ends_with(".yaml") || base.ends_with(".yml")) return format::Format::yaml;
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+    return make_error(out + " exists and is a file of unknown format (use .yaml, .jsonl or a folder)");
+  return format::Format::tree;
+}
+
+int cmd_init(const SchemaInfo& schema, const std::string& url) {
+  auto st = open(url, true);
+  if (!st) { print_errors(st.errors()); return kUsage; }
+  if (auto s = (*st)->create_schema(schema); !s) { print_errors(s.errors()); return kDataProblem; }
+  std::fprintf(stderr, "%s: %s schema version %d is ready (%zu kinds)\n", (*st)->display_url().c_str(), schema.name.c_str(),
+               schema.version, schema.kinds.size());
+  return kOk;
+}
+
+int print_load_report(const engine::LoadReport& r, const std::string& report_mode, FILE* out) {
+  if (report_mode == "json") {
+    std::string s = json::write(r.json());
+    std::fprintf(out, "%s\n", s.c_str());
+  } else {
+    std::fprintf(out, "%s", r.text().c_str());
+  }
+  return r.failed() > 0 ? kDataProblem : kOk;
+}
+
+int cmd_seed(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& url, std::size_t size,
+             const std::string& progress) {
+  if (!extras.seed) { std::fprintf(stderr, "error: schema %s has no sample data\n", schema.name.c_str()); return kUsage; }
+  auto st = open(url, true);
+  if (!st) { print_errors(st.errors()); return kUsage; }
+  auto& store = **st;
+  auto stored = store.stored_schema();
+  if (!stored) { print_errors(stored.errors()); return kDataProblem; }
+  if (!*stored)
+    if (auto s = store.create_schema(schema); !s) { print_errors(s.errors()); return kDataProblem; }
+  // The sample goes through a jsonl dump in a temp file and the normal load:
+  // seeded content is validated like any other.
+  char tmpl[] = "/tmp/metaport-seed-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) { std::perror("mkstemp"); return kUsage; }
+  ::close(fd);
+  std::string tmp = std::string(tmpl) + ".jsonl";
+  ::unlink(tmpl);
+  struct Cleanup { std::string p; ~Cleanup() { ::unlink(p.c_str()); } } cleanup{tmp};
+  {
+    auto w = format::make_stream_writer(format::Format::jsonl, tmp);
+    if (!w) { print_errors(w.errors()); return kUsage; }
+    format::DumpHeader h;
+    h.schema = schema.name;
+    h.version = schema.version;
+    if (auto s = (*w)->begin(h); !s) { print_errors(s.errors()); return kUsage; }
+    format::Counts counts;
+    KindInfo fake;
+    Entity e;
+    auto s = extras.seed(size, [&](const std::string& kind, Value doc) -> Status {
+      const KindInfo* k = schema.find(kind);
+      if (!k) return make_error("seed produced an unknown kind " + kind);
+      e.kind = k;
+      ++counts[kind];
+      return (*w)->write(e, doc);
+    });
+    if (!s) { print_errors(s.errors()); return kDataProblem; }
+    if (auto f = (*w)->finish(counts); !f) { print_errors(f.errors()); return kUsage; }
+  }
+  auto reader = format::open_dump(tmp, schema);
+  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  engine::LoadOptions lo;
+  lo.progress = want_progress(progress);
+  auto r = engine::load(store, schema, **reader, lo);
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  if (r->failed()) return print_load_report(*r, "text", stderr);
+  std::size_t created = 0, skipped = 0;
+  for (const auto& [k, c] : r->kinds) { created += c.created; skipped += c.skipped; }
+  std::fprintf(stderr, "%s: seeded %zu entities (%zu already there)\n", store.display_url().c_str(), created, skipped);
+  return kOk;
+}
+
+struct DumpArgs {
+  std::string store, out = "-", format, progress = "auto";
+  std::vector<std::string> only, collections;
+  bool no_closure = false, keep_secrets = false;
+};
+
+int cmd_dump(const SchemaInfo& schema, const DumpArgs& a) {
+  auto f = output_format(a.out, a.format);
+  if (!f) { print_errors(f.errors()); return kUsage; }
+  auto st = open(a.store);
+  if (!st) { print_errors(st.errors()); return kUsage; }
+  Result<std::unique_ptr<format::DumpWriter>> w =
+      *f == format::Format::tree ? format::make_tree_writer(a.out, schema.layout()) : format::make_stream_writer(*f, a.out);
+  if (!w) { print_errors(w.errors()); return kUsage; }
+  engine::DumpOptions o;
+  o.only = a.only;
+  o.roots = a.collections;
+  o.no_closure = a.no_closure;
+  o.keep_secrets = a.keep_secrets;
+  o.progress = want_progress(a.progress);
+  auto r = engine::dump(**st, schema, **w, o);
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  for (const auto& p : r->pulled_in) std::fprintf(stderr, "pulled in from outside the selected collections: %s\n", p.c_str());
+  std::size_t total = 0;
+  for (const auto& [k, n] : r->counts) total += n;
+  if (a.out != "-")
+    std::fprintf(stderr, "dumped %zu entities to %s (%s)\n", total, a.out.c_str(), std::string(format::format_name(*f)).c_str());
+  return kOk;
+}
+
+struct LoadArgs {
+  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user;
+  bool restore = false, dry_run = false, keep_unknown = false, stub_missing = false;
+};
+
+Result<engine::LoadOptions> load_options(const LoadArgs& a) {
+  engine::LoadOptions o;
+  if (a.mode == "skip") o.mode = engine::Mode::skip;
+  else if (a.mode == "update") o.mode = engine::Mode::update;
+  else return make_error("--mode " + a.mode + ": expected skip or update");
+  if (a.on_error == "abort") o.on_error = engine::OnError::abort;
+  else if (a.on_error == "continue") o.on_error = engine::OnError::continue_;
+  else return make_error("--on-error " + a.on_error + ": expected abort or continue");
+  if (a.report != "text" && a.report != "json") return make_error("--report " + a.report + ": expected text or json");
+  o.restore = a.restore;
+  o.dry_run = a.dry_run;
+  o.keep_unknown = a.keep_unknown;
+  o.stub_missing = a.stub_missing;
+  if (!a.user.empty()) o.user = a.user;
+  o.progress = want_progress(a.progress);
+  return o;
+}
+
+int cmd_load(const SchemaInfo& schema, const LoadArgs& a) {
+  auto o = load_options(a);
+  if (!o) { print_errors(o.errors()); return kUsage; }
+  auto st = open(a.store);
+  if (!st) { print_errors(st.errors()); return kUsage; }
+  auto reader = format::open_dump(a.in, schema);
+  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  auto r = engine::load(**st, schema, **reader, *o);
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  return print_load_report(*r, a.report, stdout);
+}
+
+int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::string& against, const LoadArgs& a) {
+  auto o = load_options(a);
+  if (!o) { print_errors(o.errors()); return kUsage; }
+  std::unique_ptr<store::Store> store;
+  if (!against.empty()) {
+    auto st = open(against);
+    if (!st) { print_errors(st.errors()); return kUsage; }
+    store = std::move(*st);
+  }
+  auto reader = format::open_dump(in, schema);
+  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  auto r = engine::validate(store.get(), schema, **reader, *o);
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  if (a.report == "json") return print_load_report(*r, "json", stdout);
+  if (r->failed() == 0) {
+    std::printf("%s: %zu records, no problems\n", in.c_str(), r->records);
+    return kOk;
+  }
+  std::size_t problems = 0;
+  for (const auto& f : r->failures) {
+    for (const auto& e : f.errors) {
+      std::string who = f.kind.empty() ? "" : f.kind + " " + f.key + ": ";
+      std::printf("%s%s\n", who.c_str(), e.to_string().c_str());
+      ++problems;
+    }
+  }
+  std::printf("%zu problems in %zu entities\n", problems, r->failed());
+  return kDataProblem;
+}
+
+bool looks_like_store_url(const std::string& s) {
+  return s.rfind("sqlite://", 0) == 0 || s.rfind("postgres://", 0) == 0 || s.rfind("postgresql://", 0) == 0;
+}
+
+// A dump to read: a dump path as is, or a store dumped to a temporary jsonl
+// file first (secrets redacted: a diff must not print them).
+struct Source {
+  std::string tmp;
+  std::unique_ptr<format::DumpReader> reader;
+  ~Source() { if (!tmp.empty()) ::unlink(tmp.c_str()); }
+};
+Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const std::string& what) {
+  auto src = std::make_unique<Source>();
+  std::string path = what;
+  if (looks_like_store_url(what)) {
+    auto st = open(what);
+    if (!st) return st.errors();
+    char tmpl[] = "/tmp/metaport-diff-XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    if (fd < 0) return make_error("cannot create a temporary file");
+    ::close(fd);
+    src->tmp = tmpl;
+    auto w = format::make_stream_writer(format::Format::jsonl, src->tmp);
+    if (!w) return w.errors();
+    auto r = engine::dump(**st, schema, **w, {});
+    if (!r) return r.errors();
+    path = src->tmp;
+  }
+  auto r = format::open_dump(path, schema);
+  if (!r) return r.errors();
+  src->reader = std::move(*r);
+  return src;
+}
+
+int cmd_diff(const SchemaInfo& schema, const std::string& a, const std::string& b, bool as_json) {
+  auto sa = open_source(schema, a);
+  if (!sa) { print_errors(sa.errors()); return kUsage; }
+  auto sb = open_source(schema, b);
+  if (!sb) { print_errors(sb.errors()); return kUsage; }
+  auto r = engine::diff(schema, *(*sa)->reader, *(*sb)->reader);
+  if (!r) { print_errors(r.errors()); return kUsage; }
+  if (as_json) std::printf("%s\n", json::write(r->json()).c_str());
+  else std::fputs(r->text().c_str(), stdout);
+  return r->empty() ? kOk : kDataProblem;  // as diff(1): 1 when the sides differ
+}
+
+int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {
+  if (!sql.empty()) {
+    store::Dialect d;
+    if (sql == "sqlite") d = store::Dialect::sqlite;
+    else if (sql == "postgres" || sql == "postgresql") d = store::Dialect::postgres;
+    else { std::fprintf(stderr, "error: --sql %s: expected sqlite or postgres\n", sql.c_str()); return kUsage; }
+    auto tables = store::tables_for(schema);
+    if (!tables) { print_errors(tables.errors()); return kDataProblem; }
+    std::fputs(store::schema_script(*tables, d).c_str(), stdout);
+    return kOk;
+  }
+  if (lock) {
+    std::fputs(codegen::lock_text(schema).c_str(), stdout);
+    return kOk;
+  }
+  if (!json_schema_kind.empty()) {
+    const KindInfo* k = schema.find(json_schema_kind);
+    if (!k) {
+      std::fprintf(stderr, "error: --json-schema %s: schema %s has no such kind\n", json_schema_kind.c_str(), schema.name.c_str());
+      return kUsage;
+    }
+    Value v = codegen::json_schema(*k, schema);
+    std::printf("%s\n", json::write(v).c_str());
+    return kOk;
+  }
+  std::printf("schema %s version %d\n", schema.name.c_str(), schema.version);
+  for (const auto& k : schema.kinds) {
+    std::printf("%s%s\n", k->name.c_str(), k->dumped ? "" : " (store only)");
+    for (const auto& f : k->fields) std::printf("  %s%s: %s\n", f.name.c_str(), f.optional ? "?" : "", f.type.str().c_str());
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** argv) {
+  CLI::App app{"metaport " + schema.name + ": move " + schema.name + " metadata between stores, versions and git"};
+  app.name("metaport " + schema.name);
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+
+  std::string url;
+  auto* init = app.add_subcommand("init", "create the schema in an empty store");
+  init->add_option("STORE", url, "sqlite://PATH, postgresql://...")->required();
+
+  std::size_t size = extras.default_seed_size;
+  std::string progress = "auto";
+  auto* seed = app.add_subcommand("seed", "fill a store with realistic sample data");
+  seed->add_option("STORE", url)->required();
+  seed->add_option("--size", size, "about how many entities (same size => same content)");
+  seed->add_option("--progress", progress)->check(CLI::IsMember({"auto", "always", "never"}));
+
+  DumpArgs da;
+  auto* dump = app.add_subcommand("dump", "write a store's content as a tree, a YAML stream or JSON lines");
+  dump->add_option("STORE", da.store)->required();
+  dump->add_option("OUT", da.out, "a folder (tree), FILE.yaml, FILE.jsonl (.zst compresses), - for stdout");
+  dump->add_option("--format", da.format)->check(CLI::IsMember({"tree", "yaml", "jsonl"}));
+  dump->add_option("--only", da.only, "only these kinds")->expected(1, -1);
+  dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
+  dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
+  dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them");
+  dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+
+  LoadArgs la;
+  auto* load = app.add_subcommand("load", "load a dump (tree, YAML stream or JSON lines) into a store");
+  load->add_option("STORE", la.store)->required();
+  load->add_option("IN", la.in, "a folder, a file, - for stdin");
+  load->add_option("--mode", la.mode, "skip|update: what to do with entities the store already has");
+  load->add_option("--on-error", la.on_error, "abort|continue: abort writes nothing if anything fails");
+  load->add_flag("--restore", la.restore, "the store must be empty");
+  load->add_flag("--dry-run", la.dry_run, "everything but the commit");
+  load->add_option("--report", la.report, "text|json");
+  load->add_flag("--keep-unknown", la.keep_unknown, "carry unknown fields through instead of failing");
+  load->add_option("--user", la.user, "attribute content of users missing in the target to this user (email)");
+  load->add_flag("--stub-missing", la.stub_missing, "create placeholders for missing data-model references");
+  load->add_option("--progress", la.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::string vin, against;
+  LoadArgs va;
+  auto* validate = app.add_subcommand("validate", "check a dump: types, references, versions; list every problem");
+  validate->add_option("IN", vin)->required();
+  validate->add_option("--against", against, "references may point into this store");
+  validate->add_flag("--keep-unknown", va.keep_unknown);
+  validate->add_flag("--stub-missing", va.stub_missing);
+  validate->add_option("--report", va.report, "text|json");
+
+  std::string diff_a, diff_b;
+  bool diff_json = false;
+  auto* diff = app.add_subcommand("diff", "entity-level differences between two dumps or stores (exit 1 when they differ)");
+  diff->add_option("A", diff_a, "a dump (folder or file) or a store URL")->required();
+  diff->add_option("B", diff_b, "a dump (folder or file) or a store URL")->required();
+  diff->add_flag("--json", diff_json, "for a program");
+
+  std::string sql, json_schema_kind;
+  bool lock = false;
+  auto* schema_cmd = app.add_subcommand("schema", "print the schema, its SQL, its lock or a JSON Schema");
+  schema_cmd->add_option("--sql", sql, "sqlite|postgres: the store DDL");
+  schema_cmd->add_flag("--lock", lock, "the schema.lock text");
+  schema_cmd->add_option("--json-schema", json_schema_kind, "the JSON Schema of one kind");
+
+  std::vector<std::string> demo_args;
+  CLI::App* demo = nullptr;
+  if (extras.demo) {
+    demo = app.add_subcommand("demo", "the main job, on SQLite: staging -> tree -> production, a change, a diff");
+    demo->add_option("ARGS", demo_args);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kOk : kUsage;
+  }
+  if (init->parsed()) return cmd_init(schema, url);
+  if (seed->parsed()) return cmd_seed(schema, extras, url, size, progress);
+  if (dump->parsed()) return cmd_dump(schema, da);
+  if (load->parsed()) return cmd_load(schema, la);
+  if (validate->parsed()) return cmd_validate(schema, vin, against, va);
+  if (diff->parsed()) return cmd_diff(schema, diff_a, diff_b, diff_json);
+  if (schema_cmd->parsed()) return cmd_schema(schema, sql, lock, json_schema_kind);
+  if (demo && demo->parsed()) return extras.demo(schema, demo_args);
+  return kUsage;
+}
+
+}  // namespace metaport::cli

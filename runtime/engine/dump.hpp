@@ -1,0 +1,31 @@
+// Dumping a store (DESIGN §4): one consistent snapshot, records streamed to
+// the writer as they are read (bounded memory), in dependency order: kinds in
+// the schema's order, within a kind by key, containers before their contents
+// when a kind contains itself (collections in collections).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "metaport/schema.hpp"
+#include "runtime/format/dump_format.hpp"
+#include "runtime/store/store.hpp"
+
+namespace metaport::engine {
+
+struct DumpOptions {
+  std::vector<std::string> only;   // kinds to dump (empty: every dumped kind)
+  std::vector<std::string> roots;  // --collection: keys of scope-kind entities whose subtrees are dumped
+  bool no_closure = false;         // with roots: references outside them are errors instead of pulled in
+  bool keep_secrets = false;
+  bool progress = false;
+};
+
+struct DumpReport {
+  format::Counts counts;
+  std::vector<std::string> pulled_in;  // "Card X (referenced by Dashboard Y at dashcards[2].card_id)"
+};
+
+Result<DumpReport> dump(store::Store& store, const SchemaInfo& schema, format::DumpWriter& writer,
+                        const DumpOptions& opts);
+
+}  // namespace metaport::engine

@@ -1,0 +1,606 @@
+#include "runtime/engine/load.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <unordered_map>
+
+#include "metaport/format/json.hpp"
+#include "runtime/engine/progress.hpp"
+#include "runtime/engine/spool.hpp"
+#include "runtime/store/row.hpp"
+#include "runtime/store/table_desc.hpp"
+
+namespace metaport::engine {
+namespace {
+
+constexpr std::int32_t kNone = -1;
+
+// Every (kind, key) the load mentions: incoming entities and their targets.
+struct Node {
+  std::uint32_t kind = 0;
+  Key key;
+  std::int32_t incoming = kNone;       // the record that defines it in this dump
+  std::optional<std::int64_t> store_id;  // its id in the target store, if it exists there
+  std::int64_t id = 0;                 // its id once the load is applied
+  bool missing = false;                // neither in the dump nor in the store
+  bool looked_up = false;
+};
+
+struct Dep {
+  std::uint32_t node;
+  bool column;  // a top-level reference (a foreign key column)
+  bool parent;  // Parent<T>: containment
+};
+
+enum class Action { create, update, skip };
+
+struct Incoming {
+  std::uint32_t node = 0;
+  Origin origin;
+  std::uint64_t off = 0;
+  std::uint32_t len = 0;
+  std::vector<Dep> deps;
+  std::vector<std::pair<FieldPath, std::uint32_t>> user_refs;  // for --user
+  std::vector<std::pair<FieldPath, Key>> rewrites;              // applied before writing
+  std::vector<Error> errors;
+  bool failed = false;
+  bool placeholder = false;
+  Action action = Action::create;
+};
+
+std::string label(const KindInfo& k, const Key& key) { return k.name + " " + key.str(); }
+
+// A readable name for a record that could not be decoded (no key yet).
+std::string guess_key(const Value& doc) {
+  for (const char* f : {"entity_id", "name", "email", "term", "path"})
+    if (const Value* v = doc.find(f); v && v->is_string()) return v->as_string();
+  return {};
+}
+
+void set_at(Value& root, const FieldPath& path, Value v) {
+  Value* at = &root;
+  for (std::size_t i = 0; at && i < path.size(); ++i) {
+    if (auto* k = std::get_if<std::string>(&path[i])) at = at->find(*k);
+    else {
+      std::size_t idx = std::get<std::size_t>(path[i]);
+      at = at->is_array() && idx < at->size() ? &at->as_array()[idx] : nullptr;
+    }
+  }
+  if (at) *at = std::move(v);
+}
+
+class Loader {
+ public:
+  Loader(store::Store* store, const SchemaInfo& schema, const LoadOptions& opts)
+      : store_(store), schema_(schema), opts_(opts), index_(schema.kinds.size()) {
+    for (std::size_t i = 0; i < schema.kinds.size(); ++i) kind_index_[schema.kinds[i]->name] = static_cast<std::uint32_t>(i);
+  }
+
+  Result<LoadReport> run(format::DumpReader& reader) {
+    report_.dry_run = opts_.dry_run;
+    if (auto s = check_version(reader.header()); !s) return s.errors();
+    if (store_)
+      if (auto s = store_->check_schema(schema_); !s) return s.errors();
+    if (opts_.restore && store_) {
+      auto empty = store_->is_empty();
+      if (!empty) return empty.errors();
+      if (!*empty) return make_error("--restore loads only into an empty store, and this one already holds entities");
+    }
+    auto tables = store::tables_for(schema_);
+    if (!tables) return tables.errors();
+    tables_ = std::move(*tables);
+    if (!spool_.ok()) return make_error("cannot create a temporary file for the load (is TMPDIR writable?)");
+
+    // ---- plan --------------------------------------------------------------------------------
+    Progress progress(opts_.progress, "reading", reader.expected());
+    format::Record rec;
+    for (;;) {
+      Errors read_errors;
+      bool more = reader.next(rec, read_errors);
+      for (const auto& e : read_errors.list()) unreadable(e);
+      if (!more) break;
+      ++report_.records;
+      if (auto s = add_record(rec); !s) return s.errors();
+      progress.tick();
+    }
+    progress.done();
+    if (auto s = reader.finish(); !s) {
+      for (const auto& e : s.errors().list()) unreadable(e);
+    }
+    report_.ignored_files = reader.ignored();
+    if (auto s = resolve_identities(); !s) return s.errors();
+    if (auto s = resolve_missing(); !s) return s.errors();
+    find_containment_cycles();
+    propagate_failures();
+    decide_actions();
+    count();
+
+    const bool any_failure = report_.failed() > 0;
+    if (opts_.plan_only || !store_) return std::move(report_);
+    if (any_failure && opts_.on_error == OnError::abort) return std::move(report_);
+
+    // ---- apply -------------------------------------------------------------------------------
+    if (auto s = apply(); !s) return s.errors();
+    return std::move(report_);
+  }
+
+ private:
+  Status check_version(const format::DumpHeader& h) {
+    if (h.schema != schema_.name)
+      return make_error("this dump is of schema '" + h.schema + "', not '" + schema_.name + "'");
+    if (h.version > schema_.version)
+      return make_error("this dump is " + schema_.name + " version " + std::to_string(h.version) +
+                        ", newer than this metaport's " + schema_.name + " version " + std::to_string(schema_.version) +
+                        ": refusing to load it (upgrade metaport first)");
+    if (h.version < schema_.version)
+      return make_error("this dump is " + schema_.name + " version " + std::to_string(h.version) + " and this metaport has no upgrade path from it to version " + std::to_string(schema_.version));
+    return ok_status();
+  }
+
+  void unreadable(const Error& e) {
+    Failure f;
+    f.origin = Origin{e.file, e.mark};
+    f.errors.push_back(e);
+    report_.failures.push_back(std::move(f));
+  }
+
+  std::uint32_t intern(std::uint32_t kind, const Key& key) {
+    auto [it, fresh] = index_[kind].try_emplace(key.str(), static_cast<std::uint32_t>(nodes_.size()));
+    if (fresh) {
+      Node n;
+      n.kind = kind;
+      n.key = key;
+      nodes_.push_back(std::move(n));
+    }
+    return it->second;
+  }
+  std::optional<std::uint32_t> find_node(std::uint32_t kind, const Key& key) const {
+    auto it = index_[kind].find(key.str());
+    if (it == index_[kind].end()) return std::nullopt;
+    return it->second;
+  }
+
+  Status add_record(const format::Record& rec) {
+    auto kit = kind_index_.find(rec.kind);
+    if (kit == kind_index_.end()) {
+      std::string known;
+      for (const auto& k : schema_.kinds) known += (known.empty() ? "" : ", ") + k->name;
+      Failure f;
+      f.kind = rec.kind;
+      f.key = guess_key(rec.doc);
+      f.origin = rec.origin;
+      f.errors.push_back(Error{"unknown kind '" + rec.kind + "' (schema " + schema_.name + " has: " + known + ")", {},
+                               rec.origin.mark, rec.origin.file, {}});
+      report_.failures.push_back(std::move(f));
+      return ok_status();
+    }
+    return add_entity(kit->second, rec.doc, rec.origin, false);
+  }
+
+  Status add_entity(std::uint32_t kind_idx, const Value& doc, const Origin& origin, bool placeholder) {
+    const KindInfo& kind = *schema_.kinds[kind_idx];
+    Entity e;
+    Errors errs;
+    DecodeOptions dopts;
+    dopts.keep_unknown = opts_.keep_unknown;
+    if (!kind.normalize(kind, doc, dopts, e, errs)) {
+      Failure f;
+      f.kind = kind.name;
+      f.key = guess_key(doc);
+      f.origin = origin;
+      for (auto err : errs.list()) {
+        if (err.file.empty()) err.file = origin.file;
+        if (!err.mark.known()) err.mark = origin.mark;  // JSON lines: the record's line
+        f.errors.push_back(std::move(err));
+      }
+      if (errs.dropped())
+        f.errors.push_back(Error{"... and " + std::to_string(errs.dropped()) + " more problems", {}, {}, origin.file, {}});
+      ++report_.kinds[kind.name].failed;
+      report_.failures.push_back(std::move(f));
+      return ok_status();
+    }
+    const std::uint32_t node = intern(kind_idx, e.key);
+    if (nodes_[node].incoming != kNone) {
+      const Incoming& first = incoming_[static_cast<std::size_t>(nodes_[node].incoming)];
+      Failure f;
+      f.kind = kind.name;
+      f.key = e.key.str();
+      f.origin = origin;
+      f.errors.push_back(Error{"duplicate " + label(kind, e.key) + ": the same entity is also at " + first.origin.str(), {},
+                               origin.mark, origin.file, {}});
+      ++report_.kinds[kind.name].failed;
+      report_.failures.push_back(std::move(f));
+      return ok_status();
+    }
+    Incoming in;
+    in.node = node;
+    in.origin = origin;
+    in.placeholder = placeholder;
+    schema_.refs(e, [&](const FoundRef& r) {
+      auto kit = kind_index_.find(r.kind);
+      if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here
+      const std::uint32_t t = intern(kit->second, r.key);
+      in.deps.push_back(Dep{t, r.column, r.parent});
+      if (!schema_.user_kind.empty() && r.kind == schema_.user_kind) in.user_refs.emplace_back(r.path, t);
+    });
+    std::sort(in.deps.begin(), in.deps.end(), [](const Dep& a, const Dep& b) { return a.node < b.node; });
+    std::vector<Dep> merged;
+    for (const auto& d : in.deps) {
+      if (!merged.empty() && merged.back().node == d.node) {
+        merged.back().column |= d.column;
+        merged.back().parent |= d.parent;
+      } else {
+        merged.push_back(d);
+      }
+    }
+    in.deps = std::move(merged);
+    // Spool the canonical document: [value, unknowns].
+    line_.clear();
+    line_ += '[';
+    json::write(line_, e.value);
+    line_ += ',';
+    std::string u = store::unknowns_to_json(e.unknowns);
+    line_ += u.empty() ? "null" : u;
+    line_ += ']';
+    auto off = spool_.append(line_);
+    if (!off) return off.errors();
+    in.off = *off;
+    in.len = static_cast<std::uint32_t>(line_.size());
+    nodes_[node].incoming = static_cast<std::int32_t>(incoming_.size());
+    incoming_.push_back(std::move(in));
+    return ok_status();
+  }
+
+  Result<Entity> read_spooled(const Incoming& in) {
+    if (auto s = spool_.read(in.off, in.len, buf_); !s) return s.errors();
+    auto v = parser_.parse(buf_);
+    if (!v) return v.errors();
+    Entity e;
+    const Node& n = nodes_[in.node];
+    e.kind = schema_.kinds[n.kind].get();
+    e.key = n.key;
+    e.origin = in.origin;
+    auto& arr = v->as_array();
+    e.value = std::move(arr[0]);
+    if (!arr[1].is_null()) {
+      auto u = store::unknowns_from_json(json::write(arr[1]));
+      if (!u) return u.errors();
+      e.unknowns = std::move(*u);
+    }
+    return e;
+  }
+
+  // Which nodes already exist in the store.
+  Status resolve_identities() {
+    std::vector<std::vector<std::uint32_t>> by_kind(schema_.kinds.size());
+    for (std::uint32_t i = 0; i < nodes_.size(); ++i) by_kind[nodes_[i].kind].push_back(i);
+    for (std::uint32_t k = 0; k < by_kind.size(); ++k) {
+      if (by_kind[k].empty()) continue;
+      if (auto s = lookup_nodes(k, by_kind[k]); !s) return s;
+    }
+    return ok_status();
+  }
+  Status lookup_nodes(std::uint32_t k, const std::vector<std::uint32_t>& which) {
+    const std::string& kind = schema_.kinds[k]->name;
+    if (!store_) {  // validating without a store: nothing exists beyond the dump
+      for (auto i : which) nodes_[i].looked_up = true;
+      return ok_status();
+    }
+    if (which.size() < 64) {
+      for (auto i : which) {
+        if (nodes_[i].looked_up) continue;
+        auto id = store_->lookup(kind, nodes_[i].key);
+        if (!id) return id.errors();
+        nodes_[i].store_id = *id;
+        nodes_[i].looked_up = true;
+      }
+      return ok_status();
+    }
+    // Many: one scan of the kind's keys is cheaper than a query per key.
+    auto s = store_->scan_keys(kind, [&](std::int64_t id, Key key) {
+      if (auto n = find_node(k, key)) nodes_[*n].store_id = id;
+      return ok_status();
+    });
+    if (!s) return s;
+    for (auto i : which) nodes_[i].looked_up = true;
+    return ok_status();
+  }
+
+  // References that are neither in the dump nor in the store: placeholders,
+  // --user, or failures.
+  Status resolve_missing() {
+    std::optional<std::uint32_t> user_node;
+    if (opts_.user) {
+      if (schema_.user_kind.empty()) return make_error("--user: schema " + schema_.name + " has no users");
+      auto uk = kind_index_.at(schema_.user_kind);
+      user_node = intern(uk, Key(*opts_.user));
+      if (auto s = lookup_nodes(uk, {*user_node}); !s) return s;
+      const Node& u = nodes_[*user_node];
+      if (!u.store_id && u.incoming == kNone)
+        return make_error("--user " + *opts_.user + ": no such user in the target store or in the dump");
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+        if (!nodes_[i].looked_up) {
+          std::vector<std::uint32_t> one{i};
+          if (auto s = lookup_nodes(nodes_[i].kind, one); !s) return s;
+        }
+        Node& n = nodes_[i];
+        if (n.incoming != kNone || n.store_id || n.missing) continue;
+        const KindInfo& kind = *schema_.kinds[n.kind];
+        if (user_node && kind.name == schema_.user_kind) {
+          n.missing = true;  // re-attributed below
+          continue;
+        }
+        StubPolicy p = schema_.stub_policy_of(kind.name);
+        if ((p == StubPolicy::always || (p == StubPolicy::on_flag && opts_.stub_missing)) && schema_.make_stub) {
+          auto doc = schema_.make_stub(kind.name, n.key);
+          if (doc) {
+            const std::size_t before = incoming_.size();
+            Key key = n.key;  // n may move when nodes_ grows
+            if (auto s = add_entity(n.kind, *doc, Origin{"(placeholder)", {}}, true); !s) return s;
+            if (incoming_.size() > before) {
+              (p == StubPolicy::always ? report_.placeholders : report_.stubs).push_back(label(kind, key));
+              changed = true;
+              continue;
+            }
+          }
+        }
+        nodes_[i].missing = true;
+      }
+    }
+    if (user_node) {
+      for (auto& in : incoming_) {
+        for (auto& [path, target] : in.user_refs) {
+          if (!nodes_[target].missing) continue;
+          in.rewrites.emplace_back(path, Key(*opts_.user));
+          for (auto& d : in.deps)
+            if (d.node == target) d.node = *user_node;
+          ++report_.remapped;
+        }
+      }
+    }
+    return ok_status();
+  }
+
+  void fail(Incoming& in, Error e) {
+    if (e.file.empty()) e.file = in.origin.file;
+    if (!e.mark.known()) e.mark = in.origin.mark;
+    in.errors.push_back(std::move(e));
+    in.failed = true;
+  }
+
+  // A containment chain that loops (a collection inside itself) can never be
+  // placed: every entity on the loop fails, with the chain in the message.
+  void find_containment_cycles() {
+    std::vector<std::uint8_t> color(incoming_.size(), 0);  // 0 new, 1 on stack, 2 done
+    for (std::size_t start = 0; start < incoming_.size(); ++start) {
+      if (color[start]) continue;
+      std::vector<std::size_t> stack{start};
+      std::vector<std::size_t> path;
+      while (!stack.empty()) {
+        std::size_t cur = stack.back();
+        if (color[cur] == 0) {
+          color[cur] = 1;
+          path.push_back(cur);
+          for (const auto& d : incoming_[cur].deps) {
+            if (!d.parent) continue;
+            std::int32_t t = nodes_[d.node].incoming;
+            if (t == kNone || static_cast<std::size_t>(t) == cur) {
+              if (static_cast<std::size_t>(t) == cur) report_cycle({cur});
+              continue;
+            }
+            if (color[static_cast<std::size_t>(t)] == 1) {
+              auto it = std::find(path.begin(), path.end(), static_cast<std::size_t>(t));
+              report_cycle(std::vector<std::size_t>(it, path.end()));
+            } else if (color[static_cast<std::size_t>(t)] == 0) {
+              stack.push_back(static_cast<std::size_t>(t));
+            }
+          }
+        } else {
+          if (color[cur] == 1) {
+            color[cur] = 2;
+            if (!path.empty() && path.back() == cur) path.pop_back();
+          }
+          stack.pop_back();
+        }
+      }
+    }
+  }
+  void report_cycle(const std::vector<std::size_t>& loop) {
+    std::string chain;
+    for (auto i : loop) chain += label(*schema_.kinds[nodes_[incoming_[i].node].kind], nodes_[incoming_[i].node].key) + " -> ";
+    chain += label(*schema_.kinds[nodes_[incoming_[loop.front()].node].kind], nodes_[incoming_[loop.front()].node].key);
+    for (auto i : loop) fail(incoming_[i], make_error("containment cycle (an entity inside itself): " + chain));
+  }
+
+  // Missing references fail their entity; failures spread to every entity
+  // that refers to a failed one (unless the store already has that entity).
+  void propagate_failures() {
+    std::vector<std::vector<std::uint32_t>> rev(incoming_.size());
+    for (std::uint32_t i = 0; i < incoming_.size(); ++i) {
+      for (const auto& d : incoming_[i].deps) {
+        const Node& t = nodes_[d.node];
+        if (t.incoming != kNone) rev[static_cast<std::size_t>(t.incoming)].push_back(i);
+        if (t.missing) {
+          // Say where: walk the references again for the paths.
+          auto e = read_spooled(incoming_[i]);
+          const KindInfo& tk = *schema_.kinds[t.kind];
+          std::string where;
+          if (e) {
+            schema_.refs(*e, [&](const FoundRef& r) {
+              if (r.kind == tk.name && r.key == t.key && where.empty()) where = path_to_string(r.path);
+            });
+          }
+          fail(incoming_[i], Error{"references " + label(tk, t.key) + ", which is neither in the dump nor in the target store" +
+                                       (schema_.stub_policy_of(tk.name) == StubPolicy::on_flag ? " (--stub-missing creates a placeholder)" : ""),
+                                   where, {}, {}, {}});
+        }
+      }
+    }
+    std::vector<std::uint32_t> queue;
+    for (std::uint32_t i = 0; i < incoming_.size(); ++i)
+      if (incoming_[i].failed) queue.push_back(i);
+    while (!queue.empty()) {
+      std::uint32_t f = queue.back();
+      queue.pop_back();
+      const Node& fn = nodes_[incoming_[f].node];
+      if (fn.store_id && opts_.mode == Mode::skip) continue;  // dependents can use the stored one
+      for (std::uint32_t j : rev[f]) {
+        if (incoming_[j].failed) continue;
+        fail(incoming_[j], make_error("depends on " + label(*schema_.kinds[fn.kind], fn.key) + " (" +
+                                      incoming_[f].origin.str() + "), which cannot be loaded"));
+        queue.push_back(j);
+      }
+    }
+  }
+
+  void decide_actions() {
+    for (auto& in : incoming_) {
+      Node& n = nodes_[in.node];
+      if (n.store_id) {
+        in.action = opts_.mode == Mode::update ? Action::update : Action::skip;
+        n.id = *n.store_id;
+      } else {
+        in.action = Action::create;
+      }
+    }
+    for (auto& n : nodes_)
+      if (n.store_id) n.id = *n.store_id;
+  }
+
+  void count() {
+    for (auto& in : incoming_) {
+      const KindInfo& k = *schema_.kinds[nodes_[in.node].kind];
+      auto& c = report_.kinds[k.name];
+      if (in.failed) {
+        ++c.failed;
+        Failure f;
+        f.kind = k.name;
+        f.key = nodes_[in.node].key.str();
+        f.origin = in.origin;
+        f.errors = in.errors;
+        report_.failures.push_back(std::move(f));
+      } else if (in.action == Action::skip) {
+        ++c.skipped;
+      } else if (in.action == Action::update) {
+        ++c.updated;
+      } else {
+        ++c.created;
+      }
+    }
+  }
+
+  Status apply() {
+    if (auto s = spool_.flush(); !s) return s;
+    if (auto s = store_->begin_write(); !s) return s;
+    struct Rollback {
+      store::Store* s;
+      bool armed = true;
+      ~Rollback() { if (armed) (void)s->rollback(); }
+    } guard{store_};
+
+    // Reserve ids for every new entity first: then any reference, forward or
+    // cyclic, resolves at once and the deferred foreign keys check it at commit.
+    std::vector<std::size_t> creates(schema_.kinds.size(), 0);
+    for (const auto& in : incoming_)
+      if (!in.failed && in.action == Action::create) ++creates[nodes_[in.node].kind];
+    std::vector<std::vector<std::int64_t>> reserved(schema_.kinds.size());
+    std::vector<std::size_t> next(schema_.kinds.size(), 0);
+    for (std::size_t k = 0; k < creates.size(); ++k) {
+      if (!creates[k]) continue;
+      auto ids = store_->reserve_ids(schema_.kinds[k]->name, creates[k]);
+      if (!ids) return ids.errors();
+      reserved[k] = std::move(*ids);
+    }
+    for (auto& in : incoming_)
+      if (!in.failed && in.action == Action::create) nodes_[in.node].id = reserved[nodes_[in.node].kind][next[nodes_[in.node].kind]++];
+
+    store::RefResolver resolve = [&](const std::string& kind, const Key& key) -> std::optional<std::int64_t> {
+      auto k = kind_index_.find(kind);
+      if (k == kind_index_.end()) return std::nullopt;
+      auto n = find_node(k->second, key);
+      if (!n || nodes_[*n].id == 0) return std::nullopt;
+      return nodes_[*n].id;
+    };
+
+    Progress progress(opts_.progress, opts_.dry_run ? "checking" : "writing", incoming_.size());
+    struct Batch {
+      std::vector<std::int64_t> ids;
+      std::vector<store::Row> rows;
+    };
+    std::vector<Batch> batches(schema_.kinds.size());
+    auto flush = [&](std::size_t k) -> Status {
+      if (batches[k].rows.empty()) return ok_status();
+      auto s = store_->insert_with_ids(schema_.kinds[k]->name, batches[k].ids, batches[k].rows);
+      batches[k].ids.clear();
+      batches[k].rows.clear();
+      return s;
+    };
+    for (auto& in : incoming_) {
+      if (in.failed || in.action == Action::skip) continue;
+      const std::uint32_t k = nodes_[in.node].kind;
+      auto e = read_spooled(in);
+      if (!e) return e.errors();
+      for (auto& [path, key] : in.rewrites) set_at(e->value, path, Value(key.first()));
+      auto row = store::row_from_entity(tables_[k], *e, resolve);
+      if (!row) {
+        Errors errs = row.errors();
+        errs.set_file(in.origin.file);
+        return errs;
+      }
+      if (in.action == Action::create) {
+        batches[k].ids.push_back(nodes_[in.node].id);
+        batches[k].rows.push_back(std::move(row->row));
+        if (batches[k].rows.size() >= 512)
+          if (auto s = flush(k); !s) return s;
+      } else {
+        if (auto s = store_->update(schema_.kinds[k]->name, nodes_[in.node].id, row->row, row->redacted); !s) return s;
+      }
+      progress.tick();
+    }
+    for (std::size_t k = 0; k < batches.size(); ++k)
+      if (auto s = flush(k); !s) return s;
+    progress.done();
+    if (opts_.dry_run) return ok_status();  // the guard rolls back
+    if (auto s = store_->commit(); !s) return s;
+    guard.armed = false;
+    report_.committed = true;
+    return ok_status();
+  }
+
+  store::Store* store_;
+  const SchemaInfo& schema_;
+  LoadOptions opts_;
+  std::vector<store::TableDesc> tables_;
+  std::unordered_map<std::string, std::uint32_t> kind_index_;
+  std::vector<std::unordered_map<std::string, std::uint32_t>> index_;
+  std::vector<Node> nodes_;
+  std::vector<Incoming> incoming_;
+  Spool spool_;
+  json::Parser parser_;
+  std::string line_, buf_;
+  LoadReport report_;
+};
+
+}  // namespace
+
+Result<LoadReport> load(store::Store& store, const SchemaInfo& schema, format::DumpReader& reader,
+                        const LoadOptions& opts) {
+  Loader l(&store, schema, opts);
+  return l.run(reader);
+}
+
+Result<LoadReport> validate(store::Store* against, const SchemaInfo& schema, format::DumpReader& reader,
+                            const LoadOptions& opts) {
+  LoadOptions o = opts;
+  o.plan_only = true;
+  Loader l(against, schema, o);
+  return l.run(reader);
+}
+
+}  // namespace metaport::engine

@@ -1,0 +1,104 @@
+#include "runtime/engine/report.hpp"
+
+#include <cstdio>
+
+namespace metaport::engine {
+
+std::string LoadReport::text() const {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-22s %9s %9s %9s %9s\n", "kind", "created", "updated", "skipped", "failed");
+  out += line;
+  KindCounts total;
+  for (const auto& [k, c] : kinds) {
+    if (c.created + c.updated + c.skipped + c.failed == 0) continue;
+    std::snprintf(line, sizeof line, "%-22s %9zu %9zu %9zu %9zu\n", k.c_str(), c.created, c.updated, c.skipped, c.failed);
+    out += line;
+    total.created += c.created;
+    total.updated += c.updated;
+    total.skipped += c.skipped;
+    total.failed += c.failed;
+  }
+  std::snprintf(line, sizeof line, "%-22s %9zu %9zu %9zu %9zu\n", "total", total.created, total.updated, total.skipped,
+                total.failed);
+  out += line;
+  if (!stubs.empty()) {
+    out += "placeholders created for missing data model references (--stub-missing):\n";
+    for (const auto& s : stubs) out += "  " + s + "\n";
+  }
+  if (!placeholders.empty()) {
+    out += "placeholder users created (their content keeps them as creator; use --user EMAIL to attribute it to someone else):\n";
+    for (const auto& s : placeholders) out += "  " + s + "\n";
+  }
+  if (remapped) out += std::to_string(remapped) + " references to missing users attributed to the --user account\n";
+  for (const auto& n : notes) out += n + "\n";
+  if (!ignored_files.empty()) {
+    out += std::to_string(ignored_files.size()) + " files ignored (not entity files of this schema):\n";
+    std::size_t shown = 0;
+    for (const auto& f : ignored_files) {
+      if (++shown > 10) { out += "  ...\n"; break; }
+      out += "  " + f + "\n";
+    }
+  }
+  if (!failures.empty()) {
+    out += "failures:\n";
+    for (const auto& f : failures) {
+      std::string who = f.kind.empty() ? f.origin.str() : f.kind + " " + f.key + (f.origin.file.empty() ? "" : " (" + f.origin.str() + ")");
+      out += "  " + who + "\n";
+      for (const auto& e : f.errors) out += "    " + e.to_string() + "\n";
+    }
+  }
+  if (dry_run) out += "dry run: nothing was written\n";
+  else if (!committed) out += "nothing was written (the load was rolled back)\n";
+  return out;
+}
+
+Value LoadReport::json() const {
+  Value v = Value::object();
+  Value k = Value::object();
+  for (const auto& [name, c] : kinds) {
+    Value x = Value::object();
+    x.set("created", static_cast<long long>(c.created));
+    x.set("updated", static_cast<long long>(c.updated));
+    x.set("skipped", static_cast<long long>(c.skipped));
+    x.set("failed", static_cast<long long>(c.failed));
+    k.set(name, std::move(x));
+  }
+  v.set("kinds", std::move(k));
+  Value fs = Value::array();
+  for (const auto& f : failures) {
+    Value x = Value::object();
+    x.set("kind", f.kind);
+    x.set("key", f.key);
+    x.set("file", f.origin.file);
+    x.set("line", static_cast<long long>(f.origin.mark.line));
+    Value es = Value::array();
+    for (const auto& e : f.errors) {
+      Value ev = Value::object();
+      ev.set("message", e.message);
+      ev.set("path", e.path);
+      ev.set("file", e.file);
+      ev.set("line", static_cast<long long>(e.mark.line));
+      ev.set("column", static_cast<long long>(e.mark.col));
+      es.push_back(std::move(ev));
+    }
+    x.set("errors", std::move(es));
+    fs.push_back(std::move(x));
+  }
+  v.set("failures", std::move(fs));
+  Value st = Value::array();
+  for (const auto& s : stubs) st.push_back(s);
+  v.set("stubs", std::move(st));
+  Value ph = Value::array();
+  for (const auto& s : placeholders) ph.push_back(s);
+  v.set("placeholder_users", std::move(ph));
+  v.set("remapped", static_cast<long long>(remapped));
+  Value ig = Value::array();
+  for (const auto& s : ignored_files) ig.push_back(s);
+  v.set("ignored_files", std::move(ig));
+  v.set("dry_run", dry_run);
+  v.set("committed", committed);
+  return v;
+}
+
+}  // namespace metaport::engine

@@ -1,0 +1,47 @@
+// What a load did, per kind, and every failure with where it came from:
+// printed as text for a person or as JSON (--report json) for a program.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "metaport/entity.hpp"
+#include "metaport/result.hpp"
+#include "metaport/value.hpp"
+
+namespace metaport::engine {
+
+struct KindCounts {
+  std::size_t created = 0, updated = 0, skipped = 0, failed = 0;
+};
+
+struct Failure {
+  std::string kind;  // may be empty when the record could not be read at all
+  std::string key;
+  Origin origin;
+  std::vector<Error> errors;
+};
+
+struct LoadReport {
+  std::map<std::string, KindCounts> kinds;
+  std::vector<Failure> failures;
+  std::vector<std::string> stubs;         // "Table [\"db\",null,\"t\"]" created by --stub-missing
+  std::vector<std::string> placeholders;  // users created because the target lacked them
+  std::size_t remapped = 0;               // references re-attributed by --user
+  std::vector<std::string> ignored_files; // tree files that hold no entity of this schema
+  std::vector<std::string> notes;         // e.g. "upgraded from version 2"
+  bool dry_run = false;
+  bool committed = false;
+  std::size_t records = 0;
+
+  std::size_t failed() const {
+    std::size_t n = 0;
+    for (const auto& f : failures) n += f.kind.empty() ? 1 : 0;
+    for (const auto& [k, c] : kinds) n += c.failed;
+    return n;
+  }
+  std::string text() const;
+  Value json() const;
+};
+
+}  // namespace metaport::engine

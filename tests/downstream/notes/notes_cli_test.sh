@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The downstream binary, run as a real process: init, load (out of order
+# records, a reply before the note it replies to), dump to a tree and back.
+set -euo pipefail
+bin="$(dirname "$0")/metaport_notes"
+[[ -x "$bin" ]] || bin="$TEST_SRCDIR/downstream/notes/metaport_notes"
+sample="$TEST_SRCDIR/downstream/notes/sample.yaml"
+work="$TEST_TMPDIR/w"
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+"$bin" init sqlite://a.db
+"$bin" load sqlite://a.db "$sample" | tee report.txt
+grep -E '^Note +2 +0 +0 +0' report.txt
+grep -E '^Notebook +1 +0 +0 +0' report.txt
+"$bin" dump sqlite://a.db tree
+test -f tree/metaport.yaml
+test -f tree/notebook/ideas.yaml
+test -f tree/note/ideas.yaml
+grep -q 'replies_to: NoteFirst000000000001' tree/note/re__ideas.yaml
+"$bin" init sqlite://b.db
+"$bin" load sqlite://b.db tree >/dev/null
+"$bin" dump sqlite://a.db a.jsonl
+"$bin" dump sqlite://b.db b.jsonl
+cmp a.jsonl b.jsonl
+# A dangling reference is a data problem: exit 1, nothing written.
+sed 's/replies_to: NoteFirst000000000001/replies_to: NoteMissing0000000001/' "$sample" > bad.yaml
+"$bin" init sqlite://c.db
+set +e
+"$bin" load sqlite://c.db bad.yaml > bad.txt
+rc=$?
+set -e
+test "$rc" -eq 1
+grep -q 'neither in the dump nor in the target store' bad.txt
+"$bin" dump sqlite://c.db c.jsonl
+test "$(grep -c '"kind"' c.jsonl)" -eq 0
+echo "downstream notes: OK"
