@@ -195,14 +195,10 @@ class PostgresStore final : public SqlStoreBase {
     auto tr = find_table(kind);
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
-    auto name = prepare(t, "scan", 0, [&] {
-      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
-    });
-    if (!name) return name.errors();
     Row row(t.columns.size());
-    return stream(t, "scan", *name, [&](const PGresult* r) -> Status {
-      const std::int64_t id = value_of(r, 0, 0, ColumnType::Int).as_int();
-      for (std::size_t i = 0; i < row.size(); ++i) row[i] = value_of(r, 0, static_cast<int>(i) + 1, t.columns[i].type);
+    return paged(t, "scan", "\"mp_id\", " + column_list(t), kScanBatch, [&](const PGresult* r, int n) -> Status {
+      const std::int64_t id = value_of(r, n, 0, ColumnType::Int).as_int();
+      for (std::size_t i = 0; i < row.size(); ++i) row[i] = value_of(r, n, static_cast<int>(i) + 1, t.columns[i].type);
       return sink(id, row);
     });
   }
@@ -211,15 +207,11 @@ class PostgresStore final : public SqlStoreBase {
     auto tr = find_table(kind);
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
-    auto name = prepare(t, "scan_keys", 0, [&] {
-      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
-    });
-    if (!name) return name.errors();
-    return stream(t, "scan keys of", *name, [&](const PGresult* r) -> Status {
-      std::string_view text(PQgetvalue(r, 0, 1), static_cast<std::size_t>(PQgetlength(r, 0, 1)));
+    return paged(t, "scan keys of", "\"mp_id\", \"mp_key\"", kKeyBatch, [&](const PGresult* r, int n) -> Status {
+      std::string_view text(PQgetvalue(r, n, 1), static_cast<std::size_t>(PQgetlength(r, n, 1)));
       auto key = key_from_text(text, t.key_single);
       if (!key) return error_at(t, "scan keys of", text, "mp_key is not a well-formed key");
-      return sink(value_of(r, 0, 0, ColumnType::Int).as_int(), std::move(*key));
+      return sink(value_of(r, n, 0, ColumnType::Int).as_int(), std::move(*key));
     });
   }
 
@@ -590,27 +582,38 @@ class PostgresStore final : public SqlStoreBase {
     return name;
   }
 
-  // Runs a prepared query in single-row mode: memory stays bounded however
-  // large the table. A sink error still drains the rest of the result (a
-  // cancel would abort the surrounding transaction).
+  // Reads a table in mp_key order, a batch at a time (keyset pagination on
+  // the unique mp_key index). Between batches the connection is free, so a
+  // sink may itself query the store (the engine's key lookups do), which a
+  // single streamed result would forbid; memory stays bounded by the batch.
+  // Inside a snapshot every batch sees the same snapshot.
+  static constexpr int kScanBatch = 2000, kKeyBatch = 100000;
   template <class OnRow>
-  Status stream(const TableDesc& t, std::string_view op, const std::string& name, OnRow&& on_row) {
-    if (!PQsendQueryPrepared(conn_, name.c_str(), 0, nullptr, nullptr, nullptr, 0))
-      return fail(error_at(t, op, "", trim(PQerrorMessage(conn_))));
-    PQsetSingleRowMode(conn_);
-    std::optional<Error> failure;
-    while (PGresult* raw = PQgetResult(conn_)) {
-      ResultPtr r(raw);
-      const auto st = PQresultStatus(raw);
-      if (st == PGRES_SINGLE_TUPLE) {
-        if (failure) continue;
-        if (Status s = on_row(raw); !s) failure = s.errors().list().empty() ? make_error("scan stopped") : s.errors().list().front();
-      } else if (st != PGRES_TUPLES_OK && !failure) {
-        failure = fail(error_at(t, op, "", result_error(conn_, raw))).errors().list().front();
-      }
+  Status paged(const TableDesc& t, std::string_view op, const std::string& columns, int batch, OnRow&& on_row) {
+    const std::string tag = std::string(op == "scan" ? "scan" : "keys");
+    const std::string limit = " ORDER BY \"mp_key\" LIMIT " + std::to_string(batch);
+    auto first = prepare(t, tag + "_first", 0, [&] {
+      return "SELECT " + columns + " FROM " + quote_ident(t.table) + limit;
+    });
+    if (!first) return first.errors();
+    auto next = prepare(t, tag + "_next", 1, [&] {
+      return "SELECT " + columns + " FROM " + quote_ident(t.table) + " WHERE \"mp_key\" > $1" + limit;
+    });
+    if (!next) return next.errors();
+    std::string last;
+    for (bool start = true;; start = false) {
+      const char* values[] = {last.c_str()};
+      ResultPtr r(start ? PQexecPrepared(conn_, first->c_str(), 0, nullptr, nullptr, nullptr, 0)
+                        : PQexecPrepared(conn_, next->c_str(), 1, values, nullptr, nullptr, 0));
+      if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+        return fail(error_at(t, op, "", result_error(conn_, r.get())));
+      const int n = PQntuples(r.get());
+      for (int i = 0; i < n; ++i)
+        if (Status s = on_row(r.get(), i); !s) return s;
+      if (n < batch) return ok_status();
+      // Column 1 is mp_key in both scans.
+      last.assign(PQgetvalue(r.get(), n - 1, 1), static_cast<std::size_t>(PQgetlength(r.get(), n - 1, 1)));
     }
-    if (failure) return *failure;
-    return ok_status();
   }
 
   PGconn* conn_;

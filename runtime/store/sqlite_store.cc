@@ -119,7 +119,8 @@ class SqliteStore final : public SqlStoreBase {
     auto tr = find_table(kind);
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
-    auto s = stmt(t, slot(t).scan, [&] {
+    StmtPtr nested;
+    auto s = scan_stmt(t, slot(t).scan, nested, [&] {
       return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
     });
     if (!s) return s.errors();
@@ -140,7 +141,8 @@ class SqliteStore final : public SqlStoreBase {
     auto tr = find_table(kind);
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
-    auto s = stmt(t, slot(t).scan_keys, [&] {
+    StmtPtr nested;
+    auto s = scan_stmt(t, slot(t).scan_keys, nested, [&] {
       return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
     });
     if (!s) return s.errors();
@@ -402,6 +404,15 @@ class SqliteStore final : public SqlStoreBase {
 
   std::size_t index(const TableDesc& t) const { return static_cast<std::size_t>(&t - tables_.data()); }
   TableStmts& slot(const TableDesc& t) { return stmts_[index(t)]; }
+
+  // A scan's statement: the cached one, unless a scan of the same table is
+  // already running on it (a sink scanning its own kind again), in which
+  // case a fresh one owned by `spare`.
+  template <class MakeSql>
+  Result<sqlite3_stmt*> scan_stmt(const TableDesc& t, StmtPtr& cached, StmtPtr& spare, MakeSql&& make_sql) {
+    if (!cached || !sqlite3_stmt_busy(cached.get())) return stmt(t, cached, make_sql);
+    return stmt(t, spare, make_sql);
+  }
 
   template <class MakeSql>
   Result<sqlite3_stmt*> stmt(const TableDesc& t, StmtPtr& cached, MakeSql&& make_sql) {

@@ -92,7 +92,8 @@ class Store {
   TxState transaction() const { return tx_; }
 
   // ---- rows (kind = the kind's name) ----------------------------------------
-  // Every row in bytewise mp_key order (the same on both engines).
+  // Every row in bytewise mp_key order (the same on both engines). The sink
+  // may call this Store again (lookups, other scans) on both engines.
   virtual Status scan(std::string_view kind, const RowSink& sink) = 0;
   // (local id, key) of every row, in mp_key order; cheap (index only).
   virtual Status scan_keys(std::string_view kind, const KeySink& sink) = 0;

@@ -303,6 +303,38 @@ TEST_P(StoreTest, ScansAreInBytewiseKeyOrder) {
   EXPECT_EQ(*store_->count("Account"), static_cast<std::int64_t>(logins.size()));
 }
 
+TEST_P(StoreTest, AScanSinkMayQueryTheStore) {
+  // More rows than one PostgreSQL batch, so nested queries happen between batches too.
+  const TableDesc& t = *store_->table("Folder");
+  std::vector<Row> rows;
+  for (int i = 0; i < 4500; ++i) rows.push_back(row_from_entity(t, entity("Folder", folder_doc(i)), ids_.resolver())->row);
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->bulk_insert("Folder", rows).ok());
+  ASSERT_TRUE(store_->commit().ok());
+  ASSERT_TRUE(store_->begin_snapshot().ok());
+  std::int64_t seen = 0, nested_rows = 0;
+  auto st = store_->scan("Folder", [&](std::int64_t id, Row& r) -> Status {
+    ++seen;
+    if (seen % 1500 != 1) return ok_status();
+    auto key = key_from_text(r[TableDesc::kKey].as_text(), true);
+    auto found = store_->lookup("Folder", *key);
+    if (!found.ok() || !found->has_value() || **found != id) return make_error("nested lookup failed");
+    // The same kind again, from inside its own scan.
+    auto inner = store_->scan_keys("Folder", [&](std::int64_t, Key) {
+      ++nested_rows;
+      return ok_status();
+    });
+    if (!inner.ok()) return inner;
+    return store_->scan("Folder", [&](std::int64_t, Row&) -> Status { return make_error("stop early"); }).ok()
+               ? make_error("the inner scan should have stopped")
+               : ok_status();
+  });
+  ASSERT_TRUE(st.ok()) << text(st);
+  EXPECT_EQ(seen, 4500);
+  EXPECT_EQ(nested_rows, 3 * 4500);
+  ASSERT_TRUE(store_->commit().ok());
+}
+
 TEST_P(StoreTest, BulkInsertsOneHundredThousandRows) {
   ASSERT_TRUE(store_->begin_write().ok());
   put(*store_, entity("Folder", folder_doc(1)));
