@@ -637,6 +637,14 @@ Result<std::unique_ptr<Store>> open_postgres_store(StoreUrl url, const OpenOptio
     // "password authentication failed for user", "database \"x\" does not exist".
     return make_error("cannot connect to PostgreSQL store " + url.display + ": " + msg);
   }
+  // Entities are UTF-8 through and through; a LATIN1 database would fail on
+  // the first non-Latin name, an SQL_ASCII one would store bytes unchecked.
+  if (const char* enc = PQparameterStatus(conn, "server_encoding"); enc && std::strcmp(enc, "UTF8") != 0) {
+    std::string e = enc;
+    PQfinish(conn);
+    return make_error("PostgreSQL store " + url.display + ": the database's encoding is " + e +
+                      "; metaport needs UTF8 (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)");
+  }
   // Server notices (e.g. from CREATE ... IF NOT EXISTS) are not for the user's terminal.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   auto store = std::make_unique<PostgresStore>(url, conn);

@@ -11,6 +11,10 @@ namespace metaport::store {
 
 namespace {
 
+// The layout of metaport's own columns (mp_key, mp_absent, mp_unknown,
+// mp_redacted, their encodings), recorded in mp_meta.
+constexpr std::string_view kStoreFormat = "1";
+
 bool is_bookkeeping(const std::string& t) { return t == "mp_schema_version" || t == "mp_meta"; }
 
 // Integers come back as integers from SQLite and as text from PostgreSQL.
@@ -152,7 +156,8 @@ Status SqlStoreBase::create_schema(const SchemaInfo& schema) {
                        placeholder(1) + ", " + placeholder(2) + ", " + placeholder(3) + ")",
                    Row{SqlValue(schema.name), SqlValue(std::int64_t{schema.version}), SqlValue(fp)});
   if (!ins) return abort(ins.errors());
-  auto meta = query("INSERT INTO \"mp_meta\" (\"key\", \"value\") VALUES ('store_format', '1')", {});
+  auto meta = query("INSERT INTO \"mp_meta\" (\"key\", \"value\") VALUES ('store_format', " + placeholder(1) + ")",
+                    Row{SqlValue(std::string(kStoreFormat))});
   if (!meta) return abort(meta.errors());
   tables_ = std::move(*tables);
   on_tables_changed();
@@ -186,6 +191,14 @@ Status SqlStoreBase::check_schema(const SchemaInfo& schema) {
     return make_error(url_.display + " holds " + describe(s) +
                       " created from different declarations (layout fingerprint " + s.fingerprint + ", this build " +
                       fp + "): the structs changed without a version bump");
+  // The table layout itself (mp_* columns, encodings) is versioned apart
+  // from the schema: a store written by a future layout is not misread.
+  auto format = query("SELECT \"value\" FROM \"mp_meta\" WHERE \"key\" = 'store_format'", {});
+  if (!format) return format.errors();
+  const std::string f = !format->empty() && (*format)[0][0].is_text() ? (*format)[0][0].as_text() : "?";
+  if (f != kStoreFormat)
+    return make_error(url_.display + " has store format " + f + "; this build reads format " +
+                      std::string(kStoreFormat));
   tables_ = std::move(*tables);
   on_tables_changed();
   return ok_status();

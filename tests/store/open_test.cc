@@ -127,6 +127,12 @@ TEST(PostgresOpen, ConnectionErrorsAreClear) {
                    "user=metaport_ghost");
   msg = open_error(as_ghost);
   EXPECT_TRUE(contains(msg, "role \"metaport_ghost\" does not exist")) << msg;
+  // A database that is not UTF8.
+  const std::string latin1 = "metaport_latin1_" + std::to_string(getpid());
+  ASSERT_EQ(storetest::pg_exec(base, "CREATE DATABASE " + latin1 + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"), "");
+  msg = open_error(storetest::pg_url_for_database(base, latin1));
+  EXPECT_TRUE(contains(msg, "the database's encoding is LATIN1; metaport needs UTF8")) << msg;
+  EXPECT_EQ(storetest::pg_exec(base, "DROP DATABASE " + latin1), "");
   // And the real one connects.
   auto ok = open_store(base);
   EXPECT_TRUE(ok.ok()) << ok.errors().to_string();

@@ -269,6 +269,36 @@ TEST_P(StoreTest, WritesNeedAWriteTransaction) {
   EXPECT_EQ(*store_->count("Folder"), 0);
 }
 
+TEST_P(StoreTest, ConcurrentWriters) {
+  auto other = metaport::store::open_store(url_, {.busy_timeout_ms = 200});
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->check_schema(schema()).ok());
+  ASSERT_TRUE(store_->begin_write().ok());
+  put(*store_, entity("Folder", folder_doc(1)));
+  if (GetParam() == Engine::sqlite) {
+    // One writer at a time: the second waits for the lock, then says why it gave up.
+    const std::string msg = text((*other)->begin_write());
+    EXPECT_TRUE(contains(msg, "another writer holds the store's write lock (waited 200 ms)")) << msg;
+    ASSERT_TRUE(store_->commit().ok());
+    ASSERT_TRUE((*other)->begin_write().ok());
+  } else {
+    // Row-level locking: both write at once (different keys).
+    ASSERT_TRUE((*other)->begin_write().ok());
+    ASSERT_TRUE(store_->commit().ok());
+  }
+  const TableDesc& t = *(*other)->table("Folder");
+  auto r = row_from_entity(t, entity("Folder", folder_doc(2)), ids_.resolver());
+  ASSERT_TRUE((*other)->insert("Folder", r->row).ok());
+  ASSERT_TRUE((*other)->commit().ok());
+  EXPECT_EQ(*store_->count("Folder"), 2);
+}
+
+TEST_P(StoreTest, CheckSchemaRefusesAnotherStoreFormat) {
+  ASSERT_EQ(raw_exec(url_, "UPDATE mp_meta SET value = '2' WHERE key = 'store_format'"), "");
+  const std::string msg = text(open()->check_schema(schema()));
+  EXPECT_TRUE(contains(msg, "has store format 2; this build reads format 1")) << msg;
+}
+
 TEST_P(StoreTest, ScansAreInBytewiseKeyOrder) {
   // Upper case before lower case, '-' and digits before letters, non-ASCII
   // last: bytewise, whatever the database's collation.
