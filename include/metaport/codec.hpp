@@ -449,6 +449,9 @@ struct codec<T, std::enable_if_t<is_described_struct_v<T>>> {
       if (!v) {
         if constexpr (detail::member_is_optional<M>::value) {
           m.reset();
+        } else if constexpr (is_derived<M>::value) {
+          // Derived members are recomputed by the kind's derive(): a file
+          // may leave them out.
         } else {  // the path names the missing member; the mark is its parent's
           ctx.push(std::string(name));
           ctx.error(in, "missing required field '" + std::string(name) + "'");

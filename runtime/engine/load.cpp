@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "metaport/format/json.hpp"
+#include "metaport/format/yaml_reader.hpp"
+#include "runtime/format/io.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/spool.hpp"
 #include "runtime/store/row.hpp"
@@ -111,6 +113,7 @@ class Loader {
       for (const auto& e : s.errors().list()) unreadable(e);
     }
     report_.ignored_files = reader.ignored();
+    if (auto s = spool_.flush(); !s) return s.errors();
     if (auto s = resolve_identities(); !s) return s.errors();
     if (auto s = resolve_missing(); !s) return s.errors();
     find_containment_cycles();
@@ -120,7 +123,14 @@ class Loader {
 
     const bool any_failure = report_.failed() > 0;
     if (opts_.plan_only || !store_) return std::move(report_);
-    if (any_failure && opts_.on_error == OnError::abort) return std::move(report_);
+    if (any_failure && opts_.on_error == OnError::abort) {
+      // Nothing is written: the report must not claim otherwise.
+      for (auto& [k, c] : report_.kinds) c.created = c.updated = c.skipped = 0;
+      report_.stubs.clear();
+      report_.placeholders.clear();
+      report_.remapped = 0;
+      return std::move(report_);
+    }
 
     // ---- apply -------------------------------------------------------------------------------
     if (auto s = apply(); !s) return s.errors();
@@ -367,8 +377,41 @@ class Loader {
     return ok_status();
   }
 
+  // The position of `path` in the file a record came from, when that file
+  // holds just this entity (a tree file): re-read only for failures.
+  Mark locate(const Origin& origin, const std::string& path) {
+    if (path.empty() || !(origin.file.ends_with(".yaml") || origin.file.ends_with(".yml"))) return {};
+    if (origin.mark.line != 1) return {};  // a record inside a stream: its own line is all we know
+    auto text = io::read_file(origin.file);
+    if (!text) return {};
+    auto doc = yaml::parse(*text);
+    if (!doc) return {};
+    const Value* at = &*doc;
+    Mark best = at->mark;
+    // Walk "a.b[2].c" (keys may contain '/', never '.' or '[' in metaport's own paths).
+    std::size_t i = 0;
+    while (at && i < path.size()) {
+      if (path[i] == '.') { ++i; continue; }
+      if (path[i] == '[') {
+        std::size_t close = path.find(']', i);
+        if (close == std::string::npos) break;
+        std::size_t idx = std::stoul(path.substr(i + 1, close - i - 1));
+        at = at->is_array() && idx < at->size() ? &at->as_array()[idx] : nullptr;
+        i = close + 1;
+      } else {
+        std::size_t end = path.find_first_of(".[", i);
+        if (end == std::string::npos) end = path.size();
+        at = at->find(path.substr(i, end - i));
+        i = end;
+      }
+      if (at && at->mark.known()) best = at->mark;
+    }
+    return best;
+  }
+
   void fail(Incoming& in, Error e) {
     if (e.file.empty()) e.file = in.origin.file;
+    if (!e.mark.known()) e.mark = locate(in.origin, e.path);
     if (!e.mark.known()) e.mark = in.origin.mark;
     in.errors.push_back(std::move(e));
     in.failed = true;

@@ -44,6 +44,10 @@ std::string LoadReport::text() const {
     out += "failures:\n";
     for (const auto& f : failures) {
       std::string who = f.kind.empty() ? f.origin.str() : f.kind + " " + f.key + (f.origin.file.empty() ? "" : " (" + f.origin.str() + ")");
+      if (who.empty()) {  // a problem of the whole input (truncated, counts)
+        for (const auto& e : f.errors) out += "  " + e.to_string() + "\n";
+        continue;
+      }
       out += "  " + who + "\n";
       for (const auto& e : f.errors) out += "    " + e.to_string() + "\n";
     }

@@ -378,7 +378,9 @@ class TreeReader : public DumpReader {
         continue;
       }
       if (!it->is_regular_file()) continue;
-      std::string rel = fs::relative(it->path(), dir_).generic_string();
+      // Lexically: a file may be a symlink into another tree (Bazel runfiles,
+      // a git checkout), and its name here is what counts.
+      std::string rel = it->path().lexically_relative(dir_).generic_string();
       if (rel == "metaport.yaml") continue;
       if (!(rel.ends_with(".yaml") || rel.ends_with(".yml"))) continue;
       files_.push_back(rel);
@@ -412,11 +414,20 @@ class TreeReader : public DumpReader {
       r.kind = *kind;
       r.doc = std::move(*v);
       r.origin = Origin{path, Mark{1, 1}};
+      ++records_;
       return true;
     }
     return false;
   }
-  Status finish() override { return ok_status(); }
+  Status finish() override {
+    // A folder of YAML files none of which is an entity of this schema is a
+    // mistake (the wrong folder, the wrong schema), not an empty dump. An
+    // empty dump written by metaport has its metaport.yaml.
+    if (records_ == 0 && !header_.from_metaport && !files_.empty())
+      return make_error(dir_ + ": none of its " + std::to_string(files_.size()) + " YAML files is a " + header_.schema +
+                        " entity file (the wrong folder?)");
+    return ok_status();
+  }
   std::vector<std::string> ignored() const override { return ignored_; }
 
  private:
@@ -426,6 +437,7 @@ class TreeReader : public DumpReader {
   std::vector<std::string> files_;
   std::vector<std::string> ignored_;
   std::size_t pos_ = 0;
+  std::size_t records_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The bi binary as a real process: exit codes (0 success, 1 data problems,
+# 2 usage errors), messages that say where, pipes between engines, and a load
+# killed with SIGKILL halfway that leaves the store exactly as it was.
+# Needs METAPORT_PG_URL (tests/run starts the server); fails without it.
+set -uo pipefail
+
+bin="$TEST_SRCDIR/metaport/entities/bi/metaport_bi"
+export_dir="$TEST_SRCDIR/metaport/tests/cli/data/export"
+validator="${METAPORT_VALIDATOR:?METAPORT_VALIDATOR is not set (tests/run sets it)}"
+pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
+work="$TEST_TMPDIR/cli"
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+
+failures=0
+check() {  # check NAME EXPECTED_RC ACTUAL_RC
+  if [[ "$2" != "$3" ]]; then
+    echo "FAIL: $1: exit $3, expected $2"
+    failures=$((failures + 1))
+  else
+    echo "ok: $1"
+  fi
+}
+expect_text() {  # expect_text NAME FILE PATTERN
+  if grep -qE -- "$3" "$2"; then echo "ok: $1"; else
+    echo "FAIL: $1: no /$3/ in:"; sed 's/^/    /' "$2"; failures=$((failures + 1)); fi
+}
+run() { "$bin" "$@" >out.txt 2>err.txt; echo $?; }
+
+# A fresh PostgreSQL database for this test.
+pgdb="mp_cli_$$"
+psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
+pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
+trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
+
+# ---- usage errors: exit 2 -------------------------------------------------------
+check "no command" 2 "$(run)"
+check "unknown flag" 2 "$(run dump sqlite://x.db --frobnicate)"
+check "bad --mode value" 2 "$(run load sqlite://a.db "$export_dir" --mode merge)"
+expect_text "bad --mode names the flag" err.txt "--mode merge"
+check "bad URL scheme" 2 "$(run dump mysql://localhost/x)"
+expect_text "bad URL is named" err.txt "mysql://"
+check "missing SQLite file is not created by dump" 2 "$(run dump sqlite://nope.db)"
+test ! -e nope.db || { echo "FAIL: dump created nope.db"; failures=$((failures + 1)); }
+check "unreadable input" 2 "$(run validate /no/such/dump.jsonl)"
+expect_text "unreadable input is named" err.txt "/no/such/dump.jsonl"
+check "unreachable PostgreSQL" 2 "$(run dump 'postgresql:///x?host=/nonexistent&port=1')"
+
+# ---- a hand-made Metabase export --------------------------------------------------
+check "init sqlite" 0 "$(run init sqlite://a.db)"
+check "load without the data model fails" 1 "$(run load sqlite://a.db "$export_dir")"
+expect_text "missing reference names file:line:col and path" out.txt \
+  "orders_by_month.yaml:19:9: dataset_query.stages\[0\].breakout\[0\]\[2\]: references Field"
+expect_text "and suggests --stub-missing" out.txt "stub-missing"
+"$bin" dump sqlite://a.db empty.jsonl 2>/dev/null
+check "nothing was written" 0 "$(grep -c '"kind"' empty.jsonl)"
+check "load --stub-missing" 0 "$(run load sqlite://a.db "$export_dir" --stub-missing)"
+expect_text "stubs are listed" out.txt 'Table \["Sample Database","PUBLIC","ORDERS"\]'
+expect_text "placeholder users are listed" out.txt "User ana@example.com"
+check "dump tree" 0 "$(run dump sqlite://a.db tree)"
+"$validator" validate-schema --folder tree >validator.txt 2>&1
+check "the Metabase validator accepts the dump" 0 $?
+check "the dump holds the same documents as the export" 1 "$(run diff "$export_dir" tree)"
+expect_text "only the placeholders were added" out.txt "^0 changed, 8 added, 0 removed, 8 unchanged"
+test -f tree/collections/main/sales/orders_by_month.yaml || { echo "FAIL: the misplaced card is not in its collection's folder"; failures=$((failures + 1)); }
+
+# ---- pipes and engines --------------------------------------------------------------
+check "init postgres" 0 "$(run init "$pgurl")"
+"$bin" dump sqlite://a.db - | "$bin" load "$pgurl" - >pipe.txt 2>&1
+check "dump | load into PostgreSQL" 0 "${PIPESTATUS[1]}"
+check "tree from PostgreSQL" 0 "$(run dump "$pgurl" tree_pg)"
+diff -r tree tree_pg >/dev/null
+check "SQLite and PostgreSQL give byte-identical trees" 0 $?
+check "diff between stores" 0 "$(run diff sqlite://a.db "$pgurl")"
+
+# ---- data problems: exit 1 with where -------------------------------------------------------
+printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 99\n' >v99.yaml
+check "a newer dump is refused" 1 "$(run load sqlite://a.db v99.yaml)"
+expect_text "naming both versions" err.txt "version 99.*version 3"
+mkdir -p bad/collections/main
+printf 'name: Broken\nentity_id: BRoKeNCoLLeCTioN00001\nslug: [unclosed\nserdes/meta:\n- id: BRoKeNCoLLeCTioN00001\n  model: Collection\n' >bad/collections/main/broken.yaml
+check "malformed YAML" 1 "$(run validate bad)"
+expect_text "malformed YAML names file:line:col" out.txt "broken.yaml:[0-9]+:[0-9]+: invalid YAML"
+printf 'name: Typo\nentity_id: TyPoCoLLeCTioN0000001\nslgu: typo\nserdes/meta:\n- id: TyPoCoLLeCTioN0000001\n  model: Collection\n' >bad/collections/main/broken.yaml
+check "unknown field" 1 "$(run validate bad)"
+expect_text "unknown field with line, column and a suggestion" out.txt "broken.yaml:3:[0-9]+: slgu: unknown field 'slgu' \(did you mean 'slug'\?\)"
+
+# ---- a load killed halfway leaves the store as it was ----------------------------------------
+# 20,000 collections in one jsonl dump, loaded with a progress line; killed
+# with SIGKILL once it is writing.
+{
+  echo '{"metaport":"dump","format":1,"schema":"bi","version":3}'
+  awk 'BEGIN { for (i = 0; i < 20000; i++) printf("{\"kind\":\"Collection\",\"entity\":{\"name\":\"Bulk %d\",\"entity_id\":\"BuLK%017d\"}}\n", i, i) }'
+  echo '{"metaport":"end","counts":{"Collection":20000},"total":20000}'
+} >bulk.jsonl
+for store in sqlite://a.db "$pgurl"; do
+  "$bin" dump "$store" before.jsonl 2>/dev/null
+  "$bin" load "$store" bulk.jsonl --progress always >kill.out 2>kill.err &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -q writing kill.err 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  if grep -q writing kill.err && kill -9 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null
+    "$bin" dump "$store" after.jsonl 2>/dev/null
+    cmp -s before.jsonl after.jsonl
+    check "SIGKILL during the load leaves $store as it was" 0 $?
+  else
+    wait "$pid"
+    echo "FAIL: could not kill the load of $store while it was writing"; failures=$((failures + 1))
+  fi
+done
+# And the store still works: the same load now succeeds.
+check "the interrupted load, run again, succeeds" 0 "$(run load sqlite://a.db bulk.jsonl)"
+
+echo "$failures failures"
+((failures == 0))
