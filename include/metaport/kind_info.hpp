@@ -58,8 +58,28 @@ bool normalize_kind(const KindInfo& self, const Value& in, const DecodeOptions& 
 }
 }  // namespace detail
 
+namespace detail {
+template <class M> struct unwrap_member { using type = M; };
+template <class M> struct unwrap_member<std::optional<M>> : unwrap_member<M> {};
+template <class M> struct unwrap_member<Nullable<M>> : unwrap_member<M> {};
+// How many top-level members are optional / secret: a store table records
+// absence and redaction in 63-bit masks (runtime/store, docs/stores.md).
+template <class T>
+constexpr std::size_t count_members_where(bool secret) {
+  std::size_t n = 0;
+  for_each_member<T>([&](auto d) {
+    using M = std::remove_cvref_t<decltype(std::declval<T&>().*d.pointer)>;
+    if (secret ? is_secret<typename unwrap_member<M>::type>::value : member_is_optional<M>::value) ++n;
+  });
+  return n;
+}
+}  // namespace detail
+
 template <Kind T>
 KindInfo make_kind_info() {
+  static_assert(detail::count_members_where<T>(false) <= 63,
+                "a kind may have at most 63 optional (std::optional / Maybe) members: group some into a nested struct");
+  static_assert(detail::count_members_where<T>(true) <= 63, "a kind may have at most 63 Secret<T> members");
   using tr = kind_traits<T>;
   KindInfo k;
   k.name = std::string(tr::name);
