@@ -119,6 +119,8 @@ class Loader {
     find_containment_cycles();
     propagate_failures();
     decide_actions();
+    if (opts_.mode == Mode::update && store_)
+      if (auto s = skip_unchanged(); !s) return s.errors();
     count();
 
     const bool any_failure = report_.failed() > 0;
@@ -514,6 +516,76 @@ class Loader {
     }
     for (auto& n : nodes_)
       if (n.store_id) n.id = *n.store_id;
+  }
+
+  // --mode update replaces what changed; an entity identical to the one in
+  // the store is left alone (no write, counted as skipped), so a report says
+  // what a load really changed. Secrets the dump redacted count as equal.
+  Status skip_unchanged() {
+    std::vector<std::vector<std::uint32_t>> candidates(schema_.kinds.size());
+    for (std::uint32_t i = 0; i < incoming_.size(); ++i)
+      if (!incoming_[i].failed && incoming_[i].action == Action::update) candidates[nodes_[incoming_[i].node].kind].push_back(i);
+    std::unordered_map<std::string, std::unordered_map<std::int64_t, Key>> ids;  // ref target kind -> id -> key
+    store::KeyLookup lookup = [&](const std::string& kind, std::int64_t id) -> std::optional<Key> {
+      auto k = ids.find(kind);
+      if (k == ids.end()) return std::nullopt;
+      auto it = k->second.find(id);
+      if (it == k->second.end()) return std::nullopt;
+      return it->second;
+    };
+    for (std::size_t k = 0; k < candidates.size(); ++k) {
+      if (candidates[k].empty()) continue;
+      const KindInfo& kind = *schema_.kinds[k];
+      for (const auto& f : kind.fields) {
+        if (f.type.tag != TypeDesc::Tag::Ref || ids.count(f.type.ref_kind)) continue;
+        auto& m = ids[f.type.ref_kind];
+        auto s = store_->scan_keys(f.type.ref_kind, [&](std::int64_t id, Key key) {
+          m.emplace(id, std::move(key));
+          return ok_status();
+        });
+        if (!s) return s;
+      }
+      std::unordered_map<std::int64_t, std::uint32_t> by_id;
+      for (auto i : candidates[k]) by_id[nodes_[incoming_[i].node].id] = i;
+      auto s = store_->scan(kind.name, [&](std::int64_t id, store::Row& row) -> Status {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) return ok_status();
+        auto stored = store::entity_value_from_row(tables_[k], row, lookup);
+        if (!stored) return stored.errors();
+        auto in = read_spooled(incoming_[it->second]);
+        if (!in) return in.errors();
+        for (const auto& f : kind.fields) {
+          const Value* iv = in->value.find(f.name);
+          Value* sv = stored->value.find(f.name);
+          if (iv && sv) align_redacted(f.type, *iv, *sv);
+        }
+        if (stored->value == in->value && stored->unknowns == in->unknowns) incoming_[it->second].action = Action::skip;
+        return ok_status();
+      });
+      if (!s) return s;
+    }
+    return ok_status();
+  }
+  // Where the incoming document has the redaction marker, the stored secret
+  // is taken as the same (the dump did not say what it is).
+  static void align_redacted(const TypeDesc& t, const Value& in, Value& stored) {
+    if (t.secret) {
+      if (in.is_string() && in.as_string() == kRedacted) stored = in;
+      return;
+    }
+    if (t.tag == TypeDesc::Tag::Struct && in.is_object() && stored.is_object()) {
+      for (const auto& f : t.fields) {
+        const Value* iv = in.find(f.name);
+        Value* sv = stored.find(f.name);
+        if (iv && sv) align_redacted(f.type, *iv, *sv);
+      }
+    } else if ((t.tag == TypeDesc::Tag::List) && in.is_array() && stored.is_array()) {
+      for (std::size_t i = 0; i < std::min(in.size(), stored.size()); ++i)
+        align_redacted(*t.elem, in.as_array()[i], stored.as_array()[i]);
+    } else if (t.tag == TypeDesc::Tag::Map && in.is_object() && stored.is_object()) {
+      for (const auto& [key, iv] : in.as_object())
+        if (Value* sv = stored.find(key)) align_redacted(*t.elem, iv, *sv);
+    }
   }
 
   void count() {

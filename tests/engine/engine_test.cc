@@ -212,7 +212,9 @@ TEST_P(EngineTest, ModeSkipLeavesExistingEntitiesAndUpdateReplacesThemWhole) {
   engine::LoadOptions up;
   up.mode = engine::Mode::update;
   auto upd = load_path(a.url(), schema(), p, up);
-  EXPECT_EQ(upd.kinds["Book"].updated, 3u) << upd.text();
+  EXPECT_EQ(upd.kinds["Book"].updated, 1u) << upd.text();  // only the changed book is written
+  EXPECT_EQ(upd.kinds["Book"].skipped, 2u) << upd.text();  // identical ones are left alone
+  EXPECT_EQ(upd.kinds["Shelf"].skipped, 4u) << upd.text();
   engine::DumpOptions keep;
   keep.keep_secrets = true;
   std::string text = dump_text(a.url(), schema(), Format::jsonl, dir_ / "u.jsonl", keep);
