@@ -49,7 +49,7 @@ class Demo {
     return s;
   }
   void step(int n, const std::string& what, const std::string& result) {
-    std::printf("%d. %-22s %-62s %6.2f s\n", n, what.c_str(), result.c_str(), lap());
+    std::printf("%d. %-21s %s  (%.2f s)\n", n, what.c_str(), result.c_str(), lap());
     std::fflush(stdout);
   }
   static void check(const Status& s, const std::string& doing) {
@@ -240,8 +240,9 @@ int Demo::run() {
   step(7, "load into production", "--mode update: " + std::to_string(updated) + " updated, " + std::to_string(skipped) +
                                       " skipped, " + std::to_string(created) + " created");
   std::printf("%s", indent(changes_table(update), "   ").c_str());
-  if (updated != 2 || created != 0)
-    throw Failed{"the update should have changed exactly the 2 changed entities and created nothing"};
+  if (updated != 2 || created != 0 || skipped + 2 != dumped)
+    throw Failed{"the update should have updated exactly the 2 changed entities, skipped the other " +
+                 std::to_string(dumped - 2) + " and created nothing"};
 
   // 8. Production now equals staging.
   dump(*production, at("production"));
