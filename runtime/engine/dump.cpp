@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "metaport/format/json.hpp"
+#include "metaport/refs.hpp"
+#include "metaport/secret.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/engine/progress.hpp"
+#include "runtime/engine/row_json.hpp"
 #include "runtime/store/row.hpp"
 #include "runtime/store/table_desc.hpp"
 
@@ -47,19 +52,50 @@ class Dumper {
     }
     if (writer_.needs_index()) {
       Progress p(opts_.progress, "indexing", total);
-      if (auto s = each_entity([&](const Entity& e) { writer_.index(e); p.tick(); return ok_status(); }); !s)
-        return s.errors();
+      auto s = each_row([&](std::size_t k, const Key&, const store::Row& row) -> Status {
+        auto e = store::entity_value_from_row(tables_[k], row, lookup_);
+        if (!e) return e.errors();
+        e->kind = &*schema_.kinds[k];
+        writer_.index(*e);
+        p.tick();
+        return ok_status();
+      });
+      if (!s) return s.errors();
     }
     format::DumpHeader h;
     h.schema = schema_.name;
     h.version = schema_.version;
     if (auto s = writer_.begin(h); !s) return s.errors();
     Progress p(opts_.progress, "dumping", total);
-    auto s = each_entity([&](const Entity& e) {
-      ++report_.counts[e.kind->name];
+    // A writer that takes JSON text gets the document rendered straight from
+    // the row (RowJson, per kind); the rows RowJson declines and every other
+    // writer take the Value path.
+    std::vector<std::unique_ptr<RowJson>> fast(schema_.kinds.size());
+    std::vector<std::size_t> counts(schema_.kinds.size(), 0);
+    std::vector<int> has_secrets(schema_.kinds.size(), -1);
+    std::string doc_json;
+    Value scratch;
+    auto s = each_row([&](std::size_t k, const Key&, const store::Row& row) -> Status {
+      const KindInfo& kind = *schema_.kinds[k];
+      ++counts[k];
       p.tick();
-      return writer_.write(e, present(e, opts_.keep_secrets));
+      if (writer_.takes_json()) {
+        // jsonl: the document straight from the row, when it can be.
+        if (!fast[k]) fast[k] = std::make_unique<RowJson>(tables_[k], opts_.keep_secrets,
+                                                          [&](const store::Column& c, const FieldDesc& f) {
+                                                            return &ref_json(c.ref_kind, f.type.ref_shape != KeyShape::path);
+                                                          });
+        doc_json.clear();
+        if (fast[k]->append(row, doc_json)) return writer_.write_json(kind, doc_json);
+      }
+      auto e = store::entity_value_from_row(tables_[k], row, lookup_);
+      if (!e) return e.errors();
+      e->kind = &kind;
+      if (has_secrets[k] < 0) has_secrets[k] = kind_has_secrets(kind) ? 1 : 0;
+      return writer_.write(*e, present(*e, opts_.keep_secrets, has_secrets[k] == 1, scratch));
     });
+    for (std::size_t k = 0; k < counts.size(); ++k)
+      if (counts[k]) report_.counts[schema_.kinds[k]->name] += counts[k];
     if (!s) return s.errors();
     p.done();
     if (auto f = writer_.finish(report_.counts); !f) return f.errors();
@@ -104,59 +140,105 @@ class Dumper {
     return it->second;
   }
 
-  // Calls f for every wanted (and selected) entity, in dependency order.
-  Status each_entity(const std::function<Status(const Entity&)>& f) {
-    store::KeyLookup lookup = [this](const std::string& kind, std::int64_t id) { return key_of_id(kind, id); };
+  // The JSON text of the key of row `id` of `kind`, as a reference spells it
+  // (key_to_value(key, single)), for every row of the preloaded kind.
+  const IdKeyJson& ref_json(const std::string& kind, bool single) {
+    auto& m = ref_json_[{kind, single}];
+    if (m.empty()) {
+      auto k = kind_index_.find(kind);
+      if (k != kind_index_.end()) {
+        const auto& ids = ids_[k->second];
+        m.reserve(ids.size());
+        for (const auto& [id, key] : ids) m.emplace(id, json::write(key_to_value(key, single)));
+      }
+    }
+    return m;
+  }
+
+  // Calls f for every row of every wanted (and selected) entity, in
+  // dependency order: kinds in the schema's order, rows by key, and for a
+  // kind that contains itself (Parent<Self>) every container before its
+  // contents. f gets the kind's index, the key and the row (columns as in
+  // tables_[k]); turning the row into a document is f's business, so the
+  // jsonl path can skip the Value tree.
+  using RowFn = std::function<Status(std::size_t k, const Key& key, const store::Row& row)>;
+  Status each_row(const RowFn& f) {
     for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
       if (!wanted(k)) continue;
       const KindInfo& kind = *schema_.kinds[k];
-      // A kind that contains itself (Parent<Self>): hold children until their parent is out.
-      std::string self_parent;
+      const store::TableDesc& table = tables_[k];
+      // A kind that contains itself: hold children until their parent is out.
+      std::size_t self_parent = store::TableDesc::npos;
       for (const auto& fd : kind.fields)
-        if (fd.type.tag == TypeDesc::Tag::Ref && fd.type.parent && fd.type.ref_kind == kind.name) self_parent = fd.name;
+        if (fd.type.tag == TypeDesc::Tag::Ref && fd.type.parent && fd.type.ref_kind == kind.name)
+          self_parent = table.member_column(fd.name);
       if (auto s = preload_refs(kind); !s) return s;
+      struct Held {
+        Key key;
+        store::Row row;
+      };
       std::unordered_set<std::string> out;
-      std::multimap<std::string, Entity> waiting;  // parent key -> children
-      std::function<Status(Entity&&)> emit = [&](Entity&& e) -> Status {
-        if (auto s = f(e); !s) return s;
-        if (self_parent.empty()) return ok_status();
-        std::string key = e.key.str();
-        out.insert(key);
-        auto range = waiting.equal_range(key);
-        std::vector<Entity> children;
+      std::multimap<std::string, Held> waiting;  // parent key -> children
+      std::function<Status(const Key&, const store::Row&)> emit = [&](const Key& key, const store::Row& row) -> Status {
+        if (auto s = f(k, key, row); !s) return s;
+        if (self_parent == store::TableDesc::npos) return ok_status();
+        std::string ks = key.str();
+        out.insert(ks);
+        auto range = waiting.equal_range(ks);
+        std::vector<Held> children;
         for (auto it = range.first; it != range.second; ++it) children.push_back(std::move(it->second));
         waiting.erase(range.first, range.second);
         for (auto& c : children)
-          if (auto s = emit(std::move(c)); !s) return s;
+          if (auto s = emit(c.key, c.row); !s) return s;
         return ok_status();
       };
       auto scanned = store_.scan(kind.name, [&](std::int64_t, store::Row& row) -> Status {
-        auto e = store::entity_value_from_row(tables_[k], row, lookup);
-        if (!e) return e.errors();
-        e->kind = &kind;
-        if (!selected(k, e->key)) return ok_status();
-        if (!self_parent.empty()) {
-          const Value* p = e->value.find(self_parent);
-          if (p && !p->is_null()) {
-            auto pk = key_from_value(*p);
-            if (pk && !out.count(pk->str()) && selected(k, *pk)) {
-              waiting.emplace(pk->str(), std::move(*e));
-              return ok_status();
-            }
+        std::optional<Key> key;
+        if (row.size() == table.columns.size() && row[store::TableDesc::kKey].is_text())
+          key = store::key_from_text(row[store::TableDesc::kKey].as_text(), table.key_single);
+        if (!key) {  // the conversion says what is wrong, as it always did
+          auto e = store::entity_value_from_row(table, row, lookup_);
+          return e ? make_error(table.table + ": a row without a well-formed mp_key") : Status(e.errors());
+        }
+        if (!selected(k, *key)) return ok_status();
+        if (self_parent != store::TableDesc::npos) {
+          if (auto pk = parent_key(table, self_parent, row); pk && !out.count(pk->str()) && selected(k, *pk)) {
+            store::Row held(row.size());
+            held.swap(row);  // the scan refills `row` column by column
+            waiting.emplace(pk->str(), Held{std::move(*key), std::move(held)});
+            return ok_status();
           }
         }
-        return emit(std::move(*e));
+        return emit(*key, row);
       });
       if (!scanned) return scanned;
       // Children whose parent never came (a cycle in the store): in key order.
-      std::vector<Entity> rest;
-      for (auto& [pk, e] : waiting) rest.push_back(std::move(e));
+      std::vector<Held> rest;
+      for (auto& [pk, h] : waiting) rest.push_back(std::move(h));
       waiting.clear();
-      std::sort(rest.begin(), rest.end(), [](const Entity& a, const Entity& b) { return a.key.str() < b.key.str(); });
-      for (auto& e : rest)
-        if (auto s = f(e); !s) return s;
+      std::sort(rest.begin(), rest.end(), [](const Held& a, const Held& b) { return a.key.str() < b.key.str(); });
+      for (auto& h : rest)
+        if (auto s = f(k, h.key, h.row); !s) return s;
     }
     return ok_status();
+  }
+
+  // The key the container member (column `c`) of a row names, as the
+  // entity's document spells it; nullopt when absent or null. A row the
+  // conversion would refuse is not held back: the conversion reports it.
+  std::optional<Key> parent_key(const store::TableDesc& t, std::size_t c, const store::Row& row) {
+    const store::Column& col = t.columns[c];
+    const store::SqlValue& absent = row[store::TableDesc::kAbsent];
+    const store::SqlValue& redacted = row[store::TableDesc::kRedacted];
+    if (!absent.is_int() || !redacted.is_int()) return std::nullopt;
+    if (col.absent_bit >= 0 && (absent.as_int() >> col.absent_bit & 1)) return std::nullopt;
+    if (col.redacted_bit >= 0 && (redacted.as_int() >> col.redacted_bit & 1)) return Key(std::string(kRedacted));
+    const store::SqlValue& v = row[c];
+    if (!v.is_int()) return std::nullopt;
+    auto target = key_of_id(col.ref_kind, v.as_int());
+    if (!target) return std::nullopt;
+    const FieldDesc& f = t.kind->fields[static_cast<std::size_t>(col.field)];
+    return key_from_value(key_to_value(*target, f.type.ref_shape != KeyShape::path));
   }
 
   bool selected(std::size_t k, const Key& key) const {
@@ -256,7 +338,9 @@ class Dumper {
   std::unordered_map<std::string, std::size_t> kind_index_;
   std::unordered_map<std::size_t, std::unordered_map<std::int64_t, Key>> ids_;
   std::unordered_map<std::size_t, bool> loaded_;
+  std::map<std::pair<std::string, bool>, IdKeyJson> ref_json_;  // (kind, single) -> id -> key text
   std::vector<std::unordered_set<std::string>> selection_;
+  store::KeyLookup lookup_ = [this](const std::string& kind, std::int64_t id) { return key_of_id(kind, id); };
   DumpReport report_;
 };
 

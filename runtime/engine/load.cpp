@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 #include <unordered_map>
 
 #include "metaport/format/json.hpp"
 #include "metaport/format/yaml_reader.hpp"
 #include "runtime/format/io.hpp"
+#include "runtime/engine/ordered_pool.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/spool.hpp"
 #include "runtime/store/row.hpp"
@@ -98,15 +100,29 @@ class Loader {
 
     // ---- plan --------------------------------------------------------------------------------
     Progress progress(opts_.progress, "reading", reader.expected());
-    format::Record rec;
-    for (;;) {
-      Errors read_errors;
-      bool more = reader.next(rec, read_errors);
-      for (const auto& e : read_errors.list()) unreadable(e);
-      if (!more) break;
-      ++report_.records;
-      if (auto s = add_record(rec); !s) return s.errors();
-      progress.tick();
+    {
+      // Parse and decode on every core; accept in input order.
+      OrderedPool<format::RawRecord, Prepared> pool(
+          workers(), [&](format::RawRecord& raw) { return prepare_raw(reader, raw); });
+      format::RawRecord raw;
+      Prepared p;
+      for (;;) {
+        Errors read_errors;
+        bool more = reader.next_raw(raw, read_errors);
+        for (const auto& e : read_errors.list()) unreadable(e);
+        if (!more) break;
+        if (pool.full()) {
+          pool.pop(p);
+          if (auto s = accept(reader, p); !s) return s.errors();
+          progress.tick();
+        }
+        pool.push(std::move(raw));
+        raw = format::RawRecord{};
+      }
+      while (pool.pop(p)) {
+        if (auto s = accept(reader, p); !s) return s.errors();
+        progress.tick();
+      }
     }
     progress.done();
     if (auto s = reader.finish(); !s) {
@@ -160,7 +176,7 @@ class Loader {
   }
 
   std::uint32_t intern(std::uint32_t kind, const Key& key) {
-    auto [it, fresh] = index_[kind].try_emplace(key.str(), static_cast<std::uint32_t>(nodes_.size()));
+    auto [it, fresh] = index_[kind].try_emplace(key, static_cast<std::uint32_t>(nodes_.size()));
     if (fresh) {
       Node n;
       n.kind = kind;
@@ -170,76 +186,154 @@ class Loader {
     return it->second;
   }
   std::optional<std::uint32_t> find_node(std::uint32_t kind, const Key& key) const {
-    auto it = index_[kind].find(key.str());
+    auto it = index_[kind].find(key);
     if (it == index_[kind].end()) return std::nullopt;
     return it->second;
   }
 
-  Status add_record(const format::Record& rec) {
+  // What a worker makes of one record: everything that needs no shared state.
+  struct Prepared {
+    format::Parsed parsed = format::Parsed::failed;
+    format::RawRecord raw;         // for skipped tree files
+    std::string kind_name;         // as the record says
+    std::int64_t kind = -1;        // index into schema_.kinds, -1 when unknown
+    Origin origin;
+    std::string guess;             // a readable key for records that do not decode
+    Errors errors;                 // reading or decoding problems
+    Key key;
+    struct Ref {
+      std::uint32_t kind;
+      Key key;
+      bool column, parent, user;
+      FieldPath path;  // kept for references to the user kind (--user rewrites them)
+    };
+    std::vector<Ref> refs;
+    std::string spooled;  // [canonical value, unknowns]
+    bool placeholder = false;
+  };
+
+  static std::size_t workers() {
+    unsigned n = std::thread::hardware_concurrency();
+    return n <= 1 ? 0 : n;
+  }
+
+  Prepared prepare_raw(format::DumpReader& reader, format::RawRecord& raw) {
+    Prepared p;
+    format::Record rec;
+    p.parsed = reader.parse(raw, rec, p.errors);
+    if (p.parsed == format::Parsed::skipped) p.raw = std::move(raw);
+    if (p.parsed != format::Parsed::record) return p;
+    p.kind_name = rec.kind;
+    p.origin = rec.origin;
     auto kit = kind_index_.find(rec.kind);
     if (kit == kind_index_.end()) {
+      p.guess = guess_key(rec.doc);
+      return p;
+    }
+    prepare_entity(p, kit->second, rec.doc);
+    return p;
+  }
+
+  // Decodes strictly, finds the references, serializes for the spool.
+  void prepare_entity(Prepared& p, std::uint32_t kind_idx, const Value& doc) const {
+    p.kind = kind_idx;
+    const KindInfo& kind = *schema_.kinds[kind_idx];
+    Entity e;
+    DecodeOptions dopts;
+    dopts.keep_unknown = opts_.keep_unknown;
+    if (!kind.normalize(kind, doc, dopts, e, p.errors)) {
+      p.guess = guess_key(doc);
+      return;
+    }
+    p.key = e.key;
+    schema_.refs(e, [&](const FoundRef& r) {
+      auto kit = kind_index_.find(r.kind);
+      if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here
+      const bool user = !schema_.user_kind.empty() && r.kind == schema_.user_kind;
+      p.refs.push_back(Prepared::Ref{kit->second, r.key, r.column, r.parent, user, user ? r.path : FieldPath{}});
+    });
+    p.spooled.reserve(1024);
+    p.spooled += '[';
+    json::write(p.spooled, e.value);
+    p.spooled += ',';
+    std::string u = store::unknowns_to_json(e.unknowns);
+    p.spooled += u.empty() ? "null" : u;
+    p.spooled += ']';
+  }
+
+  // In input order: identity, duplicates, the spool, the plan.
+  Status accept(format::DumpReader& reader, Prepared& p) {
+    if (p.parsed == format::Parsed::skipped) {
+      reader.skipped(p.raw);
+      return ok_status();
+    }
+    if (p.parsed == format::Parsed::failed) {
+      for (const auto& e : p.errors.list()) unreadable(e);
+      return ok_status();
+    }
+    format::Record counted;
+    counted.kind = p.kind_name;
+    reader.accepted(counted);
+    ++report_.records;
+    return accept_entity(p);
+  }
+
+  Status accept_entity(Prepared& p) {
+    if (p.kind < 0) {
       std::string known;
       for (const auto& k : schema_.kinds) known += (known.empty() ? "" : ", ") + k->name;
       Failure f;
-      f.kind = rec.kind;
-      f.key = guess_key(rec.doc);
-      f.origin = rec.origin;
-      f.errors.push_back(Error{"unknown kind '" + rec.kind + "' (schema " + schema_.name + " has: " + known + ")", {},
-                               rec.origin.mark, rec.origin.file, {}});
+      f.kind = p.kind_name;
+      f.key = p.guess;
+      f.origin = p.origin;
+      f.errors.push_back(Error{"unknown kind '" + p.kind_name + "' (schema " + schema_.name + " has: " + known + ")", {},
+                               p.origin.mark, p.origin.file, {}});
       report_.failures.push_back(std::move(f));
       return ok_status();
     }
-    return add_entity(kit->second, rec.doc, rec.origin, false);
-  }
-
-  Status add_entity(std::uint32_t kind_idx, const Value& doc, const Origin& origin, bool placeholder) {
-    const KindInfo& kind = *schema_.kinds[kind_idx];
-    Entity e;
-    Errors errs;
-    DecodeOptions dopts;
-    dopts.keep_unknown = opts_.keep_unknown;
-    if (!kind.normalize(kind, doc, dopts, e, errs)) {
+    const KindInfo& kind = *schema_.kinds[static_cast<std::size_t>(p.kind)];
+    if (!p.errors.empty()) {
       Failure f;
       f.kind = kind.name;
-      f.key = guess_key(doc);
-      f.origin = origin;
-      for (auto err : errs.list()) {
-        if (err.file.empty()) err.file = origin.file;
-        if (!err.mark.known()) err.mark = origin.mark;  // JSON lines: the record's line
+      f.key = p.guess;
+      f.origin = p.origin;
+      for (auto err : p.errors.list()) {
+        if (err.file.empty()) err.file = p.origin.file;
+        if (!err.mark.known()) err.mark = p.origin.mark;  // JSON lines: the record's line
         f.errors.push_back(std::move(err));
       }
-      if (errs.dropped())
-        f.errors.push_back(Error{"... and " + std::to_string(errs.dropped()) + " more problems", {}, {}, origin.file, {}});
+      if (p.errors.dropped())
+        f.errors.push_back(Error{"... and " + std::to_string(p.errors.dropped()) + " more problems", {}, {}, p.origin.file, {}});
       ++report_.kinds[kind.name].failed;
       report_.failures.push_back(std::move(f));
       return ok_status();
     }
-    const std::uint32_t node = intern(kind_idx, e.key);
+    const std::uint32_t node = intern(static_cast<std::uint32_t>(p.kind), p.key);
     if (nodes_[node].incoming != kNone) {
       const Incoming& first = incoming_[static_cast<std::size_t>(nodes_[node].incoming)];
       Failure f;
       f.kind = kind.name;
-      f.key = e.key.str();
-      f.origin = origin;
-      f.errors.push_back(Error{"duplicate " + label(kind, e.key) + ": the same entity is also at " + first.origin.str(), {},
-                               origin.mark, origin.file, {}});
+      f.key = p.key.str();
+      f.origin = p.origin;
+      f.errors.push_back(Error{"duplicate " + label(kind, p.key) + ": the same entity is also at " + first.origin.str(), {},
+                               p.origin.mark, p.origin.file, {}});
       ++report_.kinds[kind.name].failed;
       report_.failures.push_back(std::move(f));
       return ok_status();
     }
     Incoming in;
     in.node = node;
-    in.origin = origin;
-    in.placeholder = placeholder;
-    schema_.refs(e, [&](const FoundRef& r) {
-      auto kit = kind_index_.find(r.kind);
-      if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here
-      const std::uint32_t t = intern(kit->second, r.key);
+    in.origin = p.origin;
+    in.placeholder = p.placeholder;
+    in.deps.reserve(p.refs.size());
+    for (auto& r : p.refs) {
+      const std::uint32_t t = intern(r.kind, r.key);
       in.deps.push_back(Dep{t, r.column, r.parent});
-      if (!schema_.user_kind.empty() && r.kind == schema_.user_kind) in.user_refs.emplace_back(r.path, t);
-    });
+      if (r.user) in.user_refs.emplace_back(std::move(r.path), t);
+    }
     std::sort(in.deps.begin(), in.deps.end(), [](const Dep& a, const Dep& b) { return a.node < b.node; });
     std::vector<Dep> merged;
+    merged.reserve(in.deps.size());
     for (const auto& d : in.deps) {
       if (!merged.empty() && merged.back().node == d.node) {
         merged.back().column |= d.column;
@@ -249,26 +343,29 @@ class Loader {
       }
     }
     in.deps = std::move(merged);
-    // Spool the canonical document: [value, unknowns].
-    line_.clear();
-    line_ += '[';
-    json::write(line_, e.value);
-    line_ += ',';
-    std::string u = store::unknowns_to_json(e.unknowns);
-    line_ += u.empty() ? "null" : u;
-    line_ += ']';
-    auto off = spool_.append(line_);
+    auto off = spool_.append(p.spooled);
     if (!off) return off.errors();
     in.off = *off;
-    in.len = static_cast<std::uint32_t>(line_.size());
+    in.len = static_cast<std::uint32_t>(p.spooled.size());
     nodes_[node].incoming = static_cast<std::int32_t>(incoming_.size());
     incoming_.push_back(std::move(in));
     return ok_status();
   }
 
-  Result<Entity> read_spooled(const Incoming& in) {
-    if (auto s = spool_.read(in.off, in.len, buf_); !s) return s.errors();
-    auto v = parser_.parse(buf_);
+  Status add_entity(std::uint32_t kind_idx, const Value& doc, const Origin& origin, bool placeholder) {
+    Prepared p;
+    p.parsed = format::Parsed::record;
+    p.kind_name = schema_.kinds[kind_idx]->name;
+    p.origin = origin;
+    p.placeholder = placeholder;
+    prepare_entity(p, kind_idx, doc);
+    return accept_entity(p);
+  }
+
+  Result<Entity> read_spooled(const Incoming& in) const {
+    thread_local std::string buf;
+    if (auto s = spool_.read(in.off, in.len, buf); !s) return s.errors();
+    auto v = json::parse(buf);  // a thread-local parser
     if (!v) return v.errors();
     Entity e;
     const Node& n = nodes_[in.node];
@@ -656,28 +753,56 @@ class Loader {
       batches[k].rows.clear();
       return s;
     };
-    for (auto& in : incoming_) {
-      if (in.failed || in.action == Action::skip) continue;
-      const std::uint32_t k = nodes_[in.node].kind;
+    // Rows are built on every core (spool read, JSON parse, row conversion);
+    // the main thread writes them in input order.
+    struct Built {
+      std::size_t index = 0;
+      Result<store::EntityRow> row = make_error("not built");
+    };
+    OrderedPool<std::size_t, Built> pool(workers(), [&](std::size_t& i) {
+      Built b;
+      b.index = i;
+      const Incoming& in = incoming_[i];
       auto e = read_spooled(in);
-      if (!e) return e.errors();
-      for (auto& [path, key] : in.rewrites) set_at(e->value, path, Value(key.first()));
-      auto row = store::row_from_entity(tables_[k], *e, resolve);
-      if (!row) {
-        Errors errs = row.errors();
+      if (!e) {
+        b.row = e.errors();
+        return b;
+      }
+      for (const auto& [path, key] : in.rewrites) set_at(e->value, path, Value(key.first()));
+      b.row = store::row_from_entity(tables_[nodes_[in.node].kind], *e, resolve);
+      return b;
+    });
+    auto write = [&](Built& b) -> Status {
+      Incoming& in = incoming_[b.index];
+      const std::uint32_t k = nodes_[in.node].kind;
+      if (!b.row) {
+        Errors errs = b.row.errors();
         errs.set_file(in.origin.file);
         return errs;
       }
       if (in.action == Action::create) {
         batches[k].ids.push_back(nodes_[in.node].id);
-        batches[k].rows.push_back(std::move(row->row));
+        batches[k].rows.push_back(std::move(b.row->row));
         if (batches[k].rows.size() >= 512)
           if (auto s = flush(k); !s) return s;
       } else {
-        if (auto s = store_->update(schema_.kinds[k]->name, nodes_[in.node].id, row->row, row->redacted); !s) return s;
+        if (auto s = store_->update(schema_.kinds[k]->name, nodes_[in.node].id, b.row->row, b.row->redacted); !s) return s;
       }
       progress.tick();
+      return ok_status();
+    };
+    Built b;
+    for (std::size_t i = 0; i < incoming_.size(); ++i) {
+      const Incoming& in = incoming_[i];
+      if (in.failed || in.action == Action::skip) continue;
+      if (pool.full()) {
+        pool.pop(b);
+        if (auto s = write(b); !s) return s;
+      }
+      pool.push(i);
     }
+    while (pool.pop(b))
+      if (auto s = write(b); !s) return s;
     for (std::size_t k = 0; k < batches.size(); ++k)
       if (auto s = flush(k); !s) return s;
     progress.done();
@@ -693,12 +818,11 @@ class Loader {
   LoadOptions opts_;
   std::vector<store::TableDesc> tables_;
   std::unordered_map<std::string, std::uint32_t> kind_index_;
-  std::vector<std::unordered_map<std::string, std::uint32_t>> index_;
+  std::vector<std::unordered_map<Key, std::uint32_t, KeyHash>> index_;  // per kind: key -> node
   std::vector<Node> nodes_;
   std::vector<Incoming> incoming_;
   Spool spool_;
-  json::Parser parser_;
-  std::string line_, buf_;
+
   LoadReport report_;
 };
 

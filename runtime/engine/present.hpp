@@ -61,4 +61,14 @@ inline Value present(const Entity& e, bool keep_secrets) {
   return doc;
 }
 
+// The same without a copy when there is nothing to change (no unknowns, and
+// secrets kept or none in the kind, `has_secrets` = kind_has_secrets(kind)):
+// e.value itself, else present() built in `scratch`. Copying every document
+// was a fifth of a dump's time.
+inline const Value& present(const Entity& e, bool keep_secrets, bool has_secrets, Value& scratch) {
+  if (e.unknowns.empty() && (keep_secrets || !has_secrets)) return e.value;
+  scratch = present(e, keep_secrets);
+  return scratch;
+}
+
 }  // namespace metaport::engine

@@ -27,7 +27,7 @@ Status Spool::flush() {
   return ok_status();
 }
 
-Status Spool::read(std::uint64_t off, std::uint32_t len, std::string& out) {
+Status Spool::read(std::uint64_t off, std::uint32_t len, std::string& out) const {
   out.resize(len);
   std::size_t got = 0;
   while (got < len) {

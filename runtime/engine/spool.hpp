@@ -21,7 +21,7 @@ class Spool {
   Result<std::uint64_t> append(std::string_view bytes);
   // Makes everything appended readable (call once, before the reads).
   Status flush();
-  Status read(std::uint64_t off, std::uint32_t len, std::string& out);
+  Status read(std::uint64_t off, std::uint32_t len, std::string& out) const;  // thread-safe (pread)
 
  private:
   std::FILE* f_ = nullptr;

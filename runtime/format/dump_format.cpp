@@ -87,6 +87,16 @@ class StreamWriter : public DumpWriter {
     }
     return out_->write(buf_);
   }
+  bool takes_json() const override { return f_ == Format::jsonl; }
+  Status write_json(const KindInfo& kind, std::string_view doc_json) override {
+    buf_.clear();
+    buf_ += "{\"kind\":";
+    json::write_string(buf_, kind.name);
+    buf_ += ",\"entity\":";
+    buf_ += doc_json;
+    buf_ += "}\n";
+    return out_->write(buf_);
+  }
   Status finish(const Counts& counts) override {
     if (auto s = emit(end_value(counts), false); !s) return s;
     return out_->close();
@@ -189,7 +199,7 @@ Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
   return ok_status();
 }
 
-// Shared by both stream readers: the end record and the counts.
+// Shared by both stream readers: the header, the end record and the counts.
 class CountingReader : public DumpReader {
  public:
   const DumpHeader& header() const override { return header_; }
@@ -207,38 +217,40 @@ class CountingReader : public DumpReader {
         return make_error(name_ + ": " + std::to_string(n) + " " + k + " records are not counted in the end record");
     return ok_status();
   }
+  void accepted(const Record& r) override { ++seen_[r.kind]; }
 
  protected:
-  // Returns true when `v` was the end record.
-  bool take_end(const Value& v, const Origin& o, Errors& errors) {
+  // A metaport record (header/end) rather than an entity record.
+  static bool is_control(const Value& v) { return v.find("metaport") != nullptr; }
+  void take_end(const Value& v, const Origin& o, Errors& errors) {
     const Value* tag = v.find("metaport");
-    if (!tag) return false;
     if (!tag->is_string() || tag->as_string() != "end") {
       errors.add(Error{"unexpected metaport record '" + (tag->is_string() ? tag->as_string() : "?") + "'", {}, o.mark, o.file, {}});
-      return true;
+      return;
     }
     ended_ = true;
     if (const Value* c = v.find("counts"); c && c->is_object())
       for (const auto& [k, n] : c->as_object())
         if (n.is_int()) expected_counts_[k] = static_cast<std::size_t>(n.as_int());
-    return true;
   }
-  // Validates the envelope {kind, entity} into a Record.
-  bool take_record(Value&& v, const Origin& o, Record& r, Errors& errors) {
-    if (ended_) {
-      errors.add(Error{"a record after the end record", {}, o.mark, o.file, {}});
-      return false;
-    }
+  // The envelope {kind, entity}.
+  static Parsed take_record(Value&& v, const Origin& o, Record& r, Errors& errors) {
     Value* kind = v.find("kind");
     Value* ent = v.find("entity");
     if (!v.is_object() || !kind || !kind->is_string() || !ent) {
-      errors.add(Error{"a record is {kind: KIND, entity: {...}}", {}, o.mark, o.file, {}});
-      return false;
+      errors.add(Error{is_control(v) ? "a metaport header or end record in the middle of the dump"
+                                     : "a record is {kind: KIND, entity: {...}}",
+                       {}, o.mark, o.file, {}});
+      return Parsed::failed;
     }
     r.kind = kind->as_string();
     r.doc = std::move(*ent);
     r.origin = o;
-    ++seen_[r.kind];
+    return Parsed::record;
+  }
+  bool after_end(const RawRecord& raw, Errors& errors) {
+    if (!ended_) return false;
+    errors.add(Error{"a record after the end record", {}, raw.at, name_, {}});
     return true;
   }
   DumpHeader header_;
@@ -257,31 +269,42 @@ class JsonlReader : public CountingReader {
       if (!line.empty()) break;
     if (!lines_.status()) return lines_.status();
     if (line.empty()) return make_error(name_ + ": empty input, not a metaport dump");
-    auto h = parser_.parse(line);
+    auto h = json::parse(line);
     if (!h) return make_error(name_ + ":" + std::to_string(lines_.line_number()) + ": " + h.errors().list()[0].message);
     return check_header(*h, name_, header_);
   }
-  bool next(Record& r, Errors& errors) override {
-    std::string line;
-    while (lines_.next(line)) {
-      if (line.empty() || line == "\r") continue;
-      Origin o{name_, Mark{static_cast<std::uint32_t>(lines_.line_number()), 0}};
-      auto v = parser_.parse(line);
-      if (!v) {
-        errors.add(Error{v.errors().list()[0].message, {}, o.mark, o.file, {}});
-        continue;
+  bool next_raw(RawRecord& raw, Errors& errors) override {
+    while (lines_.next(raw.text)) {
+      if (raw.text.empty() || raw.text == "\r") continue;
+      raw.path = name_;
+      raw.at = Mark{static_cast<std::uint32_t>(lines_.line_number()), 0};
+      // Header and end records are few and change the reader's state: here.
+      if (raw.text.rfind("{\"metaport\"", 0) == 0) {
+        auto v = json::parse(raw.text);
+        if (v && is_control(*v)) {
+          take_end(*v, Origin{name_, raw.at}, errors);
+          continue;
+        }
       }
-      if (take_end(*v, o, errors)) continue;
-      if (take_record(std::move(*v), o, r, errors)) return true;
+      if (after_end(raw, errors)) continue;
+      return true;
     }
     status_ = lines_.status();
     return false;
+  }
+  Parsed parse(RawRecord& raw, Record& r, Errors& errors) const override {
+    Origin o{raw.path, raw.at};
+    auto v = json::parse(raw.text);  // a thread-local parser
+    if (!v) {
+      errors.add(Error{v.errors().list()[0].message, {}, o.mark, o.file, {}});
+      return Parsed::failed;
+    }
+    return take_record(std::move(*v), o, r, errors);
   }
 
  private:
   std::unique_ptr<io::Input> in_;
   io::LineReader lines_;
-  json::Parser parser_;
 };
 
 class YamlStreamReader : public CountingReader {
@@ -299,29 +322,46 @@ class YamlStreamReader : public CountingReader {
     }
     return check_header(*h, name_, header_);
   }
-  bool next(Record& r, Errors& errors) override {
-    std::string doc;
+  bool next_raw(RawRecord& raw, Errors& errors) override {
     std::uint32_t start = 0;
-    while (next_doc(doc, start)) {
-      Origin o{name_, Mark{start + 1, 0}};
-      auto v = yaml::parse(doc);
-      if (!v) {
-        for (auto e : v.errors().list()) {
-          if (e.mark.known()) e.mark.line += start;
-          e.file = name_;
-          errors.add(e);
+    while (next_doc(raw.text, start)) {
+      raw.path = name_;
+      raw.at = Mark{start + 1, 0};
+      if (raw.text.rfind("metaport:", 0) == 0) {
+        Record r;
+        auto v = parse_doc(raw, errors);
+        if (v && is_control(*v)) {
+          take_end(*v, Origin{name_, raw.at}, errors);
+          continue;
         }
-        continue;
       }
-      shift_marks(*v, start);
-      if (take_end(*v, o, errors)) continue;
-      if (take_record(std::move(*v), o, r, errors)) return true;
+      if (after_end(raw, errors)) continue;
+      return true;
     }
     status_ = lines_.status();
     return false;
   }
+  Parsed parse(RawRecord& raw, Record& r, Errors& errors) const override {
+    auto v = parse_doc(raw, errors);
+    if (!v) return Parsed::failed;
+    return take_record(std::move(*v), Origin{raw.path, raw.at}, r, errors);
+  }
 
  private:
+  static std::optional<Value> parse_doc(const RawRecord& raw, Errors& errors) {
+    const std::uint32_t offset = raw.at.line - 1;
+    auto v = yaml::parse(raw.text);
+    if (!v) {
+      for (auto e : v.errors().list()) {
+        if (e.mark.known()) e.mark.line += offset;
+        e.file = raw.path;
+        errors.add(e);
+      }
+      return std::nullopt;
+    }
+    shift_marks(*v, offset);
+    return std::move(*v);
+  }
   // Documents are separated by "---" lines (metaport never writes such a line
   // inside a document: block scalars are indented). `offset` is the number of
   // lines before the document's first line.
@@ -390,35 +430,39 @@ class TreeReader : public DumpReader {
   }
   const DumpHeader& header() const override { return header_; }
   std::size_t expected() const override { return files_.size(); }
-  bool next(Record& r, Errors& errors) override {
-    while (pos_ < files_.size()) {
-      const std::string& rel = files_[pos_++];
-      std::string path = dir_ + "/" + rel;
-      auto text = io::read_file(path);
-      if (!text) {
-        errors.add(Error{text.errors().list()[0].message, {}, {}, path, {}});
-        continue;
-      }
-      auto v = yaml::parse(*text);
-      if (!v) {
-        for (auto e : v.errors().list()) { e.file = path; errors.add(e); }
-        continue;
-      }
-      auto kind = layout_->kind_of(rel, *v);
-      if (!kind) { ignored_.push_back(rel); continue; }
-      if (kind->empty()) {  // an entity file whose kind cannot be told: never skip it silently
-        errors.add(Error{"cannot tell which kind of entity this file holds (no serdes/meta model, and its folder does not say)",
-                         {}, Mark{1, 1}, path, {}});
-        continue;
-      }
-      r.kind = *kind;
-      r.doc = std::move(*v);
-      r.origin = Origin{path, Mark{1, 1}};
-      ++records_;
-      return true;
-    }
-    return false;
+  bool next_raw(RawRecord& raw, Errors&) override {
+    if (pos_ >= files_.size()) return false;
+    raw.rel = files_[pos_++];
+    raw.path = dir_ + "/" + raw.rel;
+    raw.text.clear();
+    raw.at = Mark{1, 1};
+    return true;
   }
+  Parsed parse(RawRecord& raw, Record& r, Errors& errors) const override {
+    auto text = io::read_file(raw.path);
+    if (!text) {
+      errors.add(Error{text.errors().list()[0].message, {}, {}, raw.path, {}});
+      return Parsed::failed;
+    }
+    auto v = yaml::parse(*text);
+    if (!v) {
+      for (auto e : v.errors().list()) { e.file = raw.path; errors.add(e); }
+      return Parsed::failed;
+    }
+    auto kind = layout_->kind_of(raw.rel, *v);
+    if (!kind) return Parsed::skipped;
+    if (kind->empty()) {  // an entity file whose kind cannot be told: never skip it silently
+      errors.add(Error{"cannot tell which kind of entity this file holds (no serdes/meta model, and its folder does not say)",
+                       {}, Mark{1, 1}, raw.path, {}});
+      return Parsed::failed;
+    }
+    r.kind = *kind;
+    r.doc = std::move(*v);
+    r.origin = Origin{raw.path, Mark{1, 1}};
+    return Parsed::record;
+  }
+  void accepted(const Record&) override { ++records_; }
+  void skipped(const RawRecord& raw) override { ignored_.push_back(raw.rel); }
   Status finish() override {
     // A folder of YAML files none of which is an entity of this schema is a
     // mistake (the wrong folder, the wrong schema), not an empty dump. An
@@ -448,7 +492,11 @@ Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::stri
   return std::unique_ptr<DumpWriter>(std::make_unique<StreamWriter>(f, std::move(*out)));
 }
 
-Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir, std::unique_ptr<Layout> layout) {
+Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg, std::unique_ptr<Layout> layout) {
+  // "out/" and "out" are the same folder (and the temporary folder must be
+  // its sibling, not inside it).
+  std::string dir = dir_arg;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) return make_error(dir + " exists and is not a folder");

@@ -45,6 +45,16 @@ class DumpWriter {
   virtual Status begin(const DumpHeader& h) = 0;
   // `doc` is the document as it is to appear (secrets redacted, unknowns back in place).
   virtual Status write(const Entity& e, const Value& doc) = 0;
+  // A writer that can take the document as JSON text says so; the engine
+  // then renders it straight from the store's row (runtime/engine/row_json.hpp)
+  // instead of building a Value, and calls write_json with the bytes
+  // json::write(doc) would give. It still calls write() for the rows it
+  // cannot render that way.
+  virtual bool takes_json() const { return false; }
+  virtual Status write_json(const KindInfo& kind, std::string_view doc_json) {
+    (void)kind, (void)doc_json;
+    return make_error("this dump writer does not take JSON text");
+  }
   virtual Status finish(const Counts& counts) = 0;
 };
 
@@ -60,13 +70,45 @@ struct Record {
   Origin origin;
 };
 
+// A record as it comes off the input, before the expensive part of reading
+// it: a JSON line or a YAML document (streams), or a file's path (trees).
+struct RawRecord {
+  std::string text;
+  std::string path;  // trees: the file; streams: the stream's name
+  std::string rel;   // trees: the path below the tree's root
+  Mark at;           // streams: the record's first line
+};
+
+enum class Parsed { record, skipped, failed };
+
 class DumpReader {
  public:
   virtual ~DumpReader() = default;
   virtual const DumpHeader& header() const = 0;
-  // The next record; false at the end. A record that cannot be read (bad
-  // YAML/JSON, no kind) adds its errors (with file:line) and reading goes on.
-  virtual bool next(Record& r, Errors& errors) = 0;
+  // Reading in two steps, so loads can decode on every core:
+  //   next_raw()  sequential and cheap (splits the input, handles the
+  //               header and end records); false at the end;
+  //   parse()     thread-safe: the parsing, the envelope, the kind;
+  //               `skipped` is a tree file that holds no entity;
+  //   accepted()  in input order, for every record parse() produced
+  //               (streams check their end record's counts).
+  virtual bool next_raw(RawRecord& raw, Errors& errors) = 0;
+  virtual Parsed parse(RawRecord& raw, Record& out, Errors& errors) const = 0;
+  virtual void accepted(const Record&) {}
+  virtual void skipped(const RawRecord&) {}
+  // The three in one. A record that cannot be read (bad YAML/JSON, no kind)
+  // adds its errors (with file:line) and reading goes on.
+  bool next(Record& r, Errors& errors) {
+    RawRecord raw;
+    while (next_raw(raw, errors)) {
+      switch (parse(raw, r, errors)) {
+        case Parsed::record: accepted(r); return true;
+        case Parsed::skipped: skipped(raw); break;
+        case Parsed::failed: break;
+      }
+    }
+    return false;
+  }
   // After the last record: truncation and count checks.
   virtual Status finish() = 0;
   // Total records if known in advance (for progress), else 0.
