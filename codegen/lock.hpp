@@ -1,10 +1,29 @@
-// schema.lock: a reviewable, committed text file with every kind, member,
-// type and version of a schema, and a fingerprint over all of it. A test
-// compares the lock generated from the structs with the committed one, so a
-// struct change cannot ship without a version bump and an upgrade step.
+// schema.lock: the committed, reviewable changelog of a schema. One section
+// per version with every kind, member and type (and a fingerprint), and
+// between sections the upgrade steps registered for that transition:
+//
+//   schema bi
+//   version 1
+//   fingerprint 3f0c...
+//   kind Card since 1 key entity_id closed
+//     dataset?: bool
+//   upgrade 1 -> 2
+//     Card: dataset -> type (converted)
+//   version 2
+//   ...
+//
+// The generator keeps the sections of past versions as committed, writes the
+// current one from the structs, and checks (NAME.lockcheck.txt, turned into a
+// test by the macro) that a struct change came with a version bump and that
+// every kind that changed between two versions has an upgrade step.
 #pragma once
 #include <cstdint>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "metaport/schema.hpp"
 
@@ -19,7 +38,7 @@ inline std::string key_shape_name(KeyShape k) {
   return "?";
 }
 
-// The shape of a schema, one line per member (the part the fingerprint covers).
+// The shape of a schema, one line per kind and per member.
 inline std::string shape_text(const SchemaInfo& s) {
   std::string out;
   for (const auto& k : s.kinds) {
@@ -42,18 +61,142 @@ inline std::string fingerprint(const std::string& text) {
   return buf;
 }
 
-inline std::string lock_text(const SchemaInfo& s) {
-  std::string shape = shape_text(s);
-  std::string out;
-  out += "# metaport schema lock. Generated from the entity structs; commit it.\n";
-  out += "# Changing a struct changes this file: bump the schema version, register an\n";
-  out += "# upgrade step for the changed kinds, then regenerate it with\n";
-  out += "#   ./metaport " + s.name + " schema --lock > entities/" + s.name + "/schema.lock\n";
-  out += "schema " + s.name + "\n";
-  out += "version " + std::to_string(s.version) + "\n";
-  out += "fingerprint " + fingerprint(shape) + "\n";
-  out += shape;
+// A lock parsed: per version, the shape lines (fingerprint excluded).
+struct LockHistory {
+  std::string schema;
+  std::map<int, std::string> shapes;  // version -> shape_text
+};
+
+inline LockHistory parse_lock(const std::string& text) {
+  LockHistory h;
+  std::istringstream in(text);
+  std::string line;
+  int current = -1;
+  bool in_upgrade = false;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("schema ", 0) == 0) { h.schema = line.substr(7); continue; }
+    if (line.rfind("version ", 0) == 0) {
+      current = std::stoi(line.substr(8));
+      h.shapes[current];
+      in_upgrade = false;
+      continue;
+    }
+    if (line.rfind("upgrade ", 0) == 0) { in_upgrade = true; continue; }
+    if (line.rfind("fingerprint ", 0) == 0) continue;
+    if (in_upgrade || current < 0) continue;
+    h.shapes[current] += line + "\n";
+  }
+  return h;
+}
+
+inline std::string section_text(int version, const std::string& shape) {
+  return "version " + std::to_string(version) + "\nfingerprint " + fingerprint(shape) + "\n" + shape;
+}
+
+inline std::string upgrade_text(const SchemaInfo& s, int from) {
+  std::string out = "upgrade " + std::to_string(from) + " -> " + std::to_string(from + 1) + "\n";
+  for (const auto& step : s.upgrades)
+    if (step.from == from) out += "  " + step.name + "\n";
   return out;
+}
+
+// The whole lock: past sections as committed, the current one from the structs.
+inline std::string lock_text(const SchemaInfo& s, const LockHistory& committed = {},
+                             const std::string& lock_path = "PATH/schema.lock") {
+  std::string out;
+  out += "# metaport schema lock: the changelog of schema " + s.name + ". Generated; commit it.\n";
+  out += "# A struct change needs a version bump and an upgrade step for each changed kind;\n";
+  out += "# then regenerate this file: ./metaport " + s.name + " schema --lock > " + lock_path + "\n";
+  out += "schema " + s.name + "\n";
+  std::map<int, std::string> sections;  // past versions as committed, then the current one
+  for (const auto& [v, shape] : committed.shapes)
+    if (v < s.version) sections[v] = shape;
+  sections[s.version] = shape_text(s);
+  int prev = -1;
+  for (const auto& [v, shape] : sections) {
+    if (prev >= 0 && prev >= s.oldest_version) out += upgrade_text(s, prev);
+    out += section_text(v, shape);
+    prev = v;
+  }
+  return out;
+}
+namespace detail {
+// kind name -> its lines (header + members)
+inline std::map<std::string, std::vector<std::string>> kinds_of(const std::string& shape) {
+  std::map<std::string, std::vector<std::string>> out;
+  std::istringstream in(shape);
+  std::string line, kind;
+  while (std::getline(in, line)) {
+    if (line.rfind("kind ", 0) == 0) {
+      kind = line.substr(5, line.find(' ', 5) - 5);
+      out[kind].push_back(line);
+    } else if (!kind.empty()) {
+      out[kind].push_back(line);
+    }
+  }
+  return out;
+}
+// What changed in each kind between two shapes: "Card: - dataset?: bool", ...
+inline std::map<std::string, std::vector<std::string>> changes(const std::string& a, const std::string& b) {
+  auto ka = kinds_of(a), kb = kinds_of(b);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [k, lines] : ka) {
+    auto it = kb.find(k);
+    if (it == kb.end()) { out[k].push_back("kind removed"); continue; }
+    std::set<std::string> x(lines.begin(), lines.end()), y(it->second.begin(), it->second.end());
+    for (const auto& l : lines) if (!y.count(l)) out[k].push_back("- " + l);
+    for (const auto& l : it->second) if (!x.count(l)) out[k].push_back("+ " + l);
+  }
+  for (const auto& [k, lines] : kb)
+    if (!ka.count(k)) out[k].push_back("kind added");
+  return out;
+}
+}  // namespace detail
+
+// Problems with the committed lock; empty when it is in step with the structs.
+inline std::vector<std::string> check_lock(const SchemaInfo& s, const std::string& committed_text,
+                                           const std::string& lock_path = "PATH/schema.lock") {
+  std::vector<std::string> problems;
+  const LockHistory committed = parse_lock(committed_text);
+  const std::string now = shape_text(s);
+  const std::string regenerate = "regenerate the lock: ./metaport " + s.name + " schema --lock > " + lock_path;
+  auto it = committed.shapes.find(s.version);
+  if (it != committed.shapes.end() && it->second != now) {
+    std::string msg = "the " + s.name + " entity structs changed, but the schema version is still " + std::to_string(s.version) + ":";
+    for (const auto& [k, lines] : detail::changes(it->second, now))
+      for (const auto& l : lines) msg += "\n    " + k + ": " + l;
+    msg += "\n  to ship this change: bump the version to " + std::to_string(s.version + 1) +
+           ", register an upgrade step from version " + std::to_string(s.version) +
+           " for each changed kind (docs/changing-your-schema.md), then " + regenerate;
+    problems.push_back(msg);
+    return problems;  // the checks below would only repeat it
+  }
+  // Every transition between kept versions needs a step for each changed kind.
+  std::map<int, std::string> shapes = committed.shapes;
+  shapes[s.version] = now;
+  for (auto a = shapes.begin(); a != shapes.end(); ++a) {
+    auto b = std::next(a);
+    if (b == shapes.end()) break;
+    if (a->first < s.oldest_version) continue;
+    for (const auto& [k, lines] : detail::changes(a->second, b->second)) {
+      bool covered = false;
+      for (const auto& step : s.upgrades)
+        if (step.from == a->first && (step.kind.empty() || step.kind == k)) covered = true;
+      if (lines.size() == 1 && lines[0] == "kind added") covered = true;  // nothing old to convert
+      if (covered) continue;
+      std::string msg = "kind " + k + " changed from version " + std::to_string(a->first) + " to " + std::to_string(b->first) +
+                        " but no upgrade step from version " + std::to_string(a->first) + " is registered for it:";
+      for (const auto& l : lines) msg += "\n    " + l;
+      msg += "\n  register one in upgrade_steps() (rename_field, add_field, map_field, drop_field, or your own function)";
+      problems.push_back(msg);
+    }
+  }
+  if (committed_text != lock_text(s, committed, lock_path))
+    problems.push_back(it == committed.shapes.end()
+                           ? "version " + std::to_string(s.version) + " is not in the committed lock yet: " + regenerate
+                           : "the committed lock is out of date (the upgrade steps or the header changed): " + regenerate);
+  return problems;
 }
 
 }  // namespace metaport::codegen

@@ -1,26 +1,19 @@
 #!/usr/bin/env bash
-# The committed schema.lock must match the lock generated from the structs.
-# On a mismatch: say which kinds and members changed and what to do.
+# The committed schema.lock must be in step with the entity structs: the
+# generator checked it (NAME.lockcheck.txt) — a struct change without a
+# version bump, a changed kind without an upgrade step, a stale lock.
 set -u
-committed="$1" generated="$2" schema="$3"
-if diff -q "$committed" "$generated" >/dev/null; then
-  echo "schema.lock of $schema matches the structs"
+committed="$1" generated="$2" check="$3" schema="$4"
+if [[ "$(head -n1 "$check")" == OK* ]] && cmp -s "$committed" "$generated"; then
+  echo "schema.lock of $schema is in step with the structs"
   exit 0
 fi
-echo "FAIL: the $schema entity structs no longer match $committed"
+echo "FAIL: $committed is not in step with the $schema entity structs"
 echo
-echo "What changed (- committed, + structs now):"
-diff -u "$committed" "$generated" | sed -n '3,$p' | grep -E '^[-+]' | grep -vE '^[-+](fingerprint|#)' | sed 's/^/  /'
-committed_version=$(sed -n 's/^version //p' "$committed")
-generated_version=$(sed -n 's/^version //p' "$generated")
-echo
-if [ "$committed_version" = "$generated_version" ]; then
-  echo "The schema version is still $generated_version. To ship this change:"
-  echo "  1. bump the version in the schema struct ($schema: version = $((generated_version + 1)))"
-  echo "  2. register an upgrade step from $generated_version for each changed kind (docs/changing-your-schema.md)"
-  echo "  3. regenerate the lock: ./metaport $schema schema --lock > $committed"
-else
-  echo "The version moved from $committed_version to $generated_version. Regenerate the lock:"
-  echo "  ./metaport $schema schema --lock > $committed"
+sed 's/^/  /' "$check"
+if ! cmp -s "$committed" "$generated"; then
+  echo
+  echo "  The lock the structs give now differs from the committed one (- committed, + now):"
+  diff -u "$committed" "$generated" | sed -n '3,$p' | grep -E '^[-+]' | grep -vE '^[-+](fingerprint|#)' | sed 's/^/    /'
 fi
 exit 1

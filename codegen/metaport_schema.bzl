@@ -62,6 +62,7 @@ def metaport_schema(
 
     outs = [
         name + ".lock",
+        name + ".lockcheck.txt",
         name + ".sqlite.sql",
         name + ".postgres.sql",
         name + ".schemas.json",
@@ -71,14 +72,16 @@ def metaport_schema(
     ]
     native.genrule(
         name = name + "_generated",
+        srcs = [lock] if lock else [],
         outs = outs,
         tools = [":" + name + "_generator"],
-        cmd = "$(location :%s_generator) --name %s --header %s --schema %s --extras %s --out $(@D)" % (
+        cmd = "$(location :%s_generator) --name %s --header %s --schema %s --extras %s --out $(@D)%s" % (
             name,
             name,
             header,
             schema,
             extras if extras else "none",
+            (" --lock $(location %s)" % lock) if lock else "",
         ),
         visibility = visibility,
     )
@@ -101,6 +104,6 @@ def metaport_schema(
         native.sh_test(
             name = name + "_lock_test",
             srcs = [Label("//codegen:lock_test.sh")],
-            args = ["$(location %s)" % lock, "$(location :%s.lock)" % name, name],
-            data = [lock, ":" + name + ".lock"],
+            args = ["$(location %s)" % lock, "$(location :%s.lock)" % name, "$(location :%s.lockcheck.txt)" % name, name],
+            data = [lock, ":" + name + ".lock", ":" + name + ".lockcheck.txt"],
         )

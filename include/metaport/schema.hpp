@@ -11,6 +11,8 @@
 //     static std::optional<metaport::Value> make_stub(std::string_view kind, const metaport::Key& key);
 //     static constexpr std::string_view user_kind = "User";         // the kind `--user EMAIL` names
 //     static constexpr std::string_view scope_kind = "Collection";  // what `--collection` selects
+//     static constexpr int oldest_version = 1;                      // dumps this old still load
+//     static std::vector<metaport::UpgradeStep> upgrade_steps();    // see upgrade.hpp
 //   };
 //
 // make_schema_info<MySchema>() turns it into the runtime SchemaInfo.
@@ -25,6 +27,7 @@
 #include "metaport/kind_info.hpp"
 #include "metaport/layout.hpp"
 #include "metaport/refs.hpp"
+#include "metaport/upgrade.hpp"
 
 namespace metaport {
 
@@ -46,6 +49,9 @@ struct SchemaInfo {
   std::function<std::optional<Value>(std::string_view kind, const Key& key)> make_stub;
   std::string user_kind;   // the kind `--user` refers to; empty if the schema has none
   std::string scope_kind;  // the container kind whose subtrees a partial dump selects (`--collection`)
+  int oldest_version = 1;  // the oldest version whose dumps still load (through the upgrade steps)
+  std::vector<UpgradeStep> upgrades;  // from older versions to this one
+  std::string lock_history;  // the schema.lock text, every version (set by the generated registry)
 
   const KindInfo* find(std::string_view kind) const {
     for (const auto& k : kinds)
@@ -89,6 +95,8 @@ SchemaInfo make_schema_info() {
     s.make_stub = [](std::string_view k, const Key& key) { return S::make_stub(k, key); };
   if constexpr (requires { S::user_kind; }) s.user_kind = std::string(S::user_kind);
   if constexpr (requires { S::scope_kind; }) s.scope_kind = std::string(S::scope_kind);
+  if constexpr (requires { S::oldest_version; }) s.oldest_version = S::oldest_version;
+  if constexpr (requires { S::upgrade_steps(); }) s.upgrades = S::upgrade_steps();
   return s;
 }
 

@@ -12,6 +12,8 @@
 #include "metaport/format/json.hpp"
 #include "runtime/engine/diff.hpp"
 #include "runtime/engine/dump.hpp"
+#include "runtime/engine/present.hpp"
+#include "runtime/engine/upgrade_records.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/format/dump_format.hpp"
 #include "runtime/store/ddl.hpp"
@@ -270,6 +272,81 @@ int cmd_diff(const SchemaInfo& schema, const std::string& a, const std::string& 
   return r->empty() ? kOk : kDataProblem;  // as diff(1): 1 when the sides differ
 }
 
+// upgrade IN OUT: rewrite a dump of an older version as the current version,
+// in any format. Every record is upgraded and then decoded strictly; on any
+// problem nothing is written (OUT keeps what it had).
+int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::string& out, const std::string& format_flag) {
+  auto f = output_format(out, format_flag);
+  if (!f) { print_errors(f.errors()); return kUsage; }
+  if (in == "-" && *f == format::Format::tree) {
+    std::fprintf(stderr, "error: a tree OUT needs IN twice (to place the files): give a file or folder, not stdin\n");
+    return kUsage;
+  }
+  auto open_in = [&]() { return format::open_dump(in, schema); };
+  auto reader = open_in();
+  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  const int from = (*reader)->header().version;
+  Result<std::unique_ptr<format::DumpWriter>> w =
+      *f == format::Format::tree ? format::make_tree_writer(out, schema.layout()) : format::make_stream_writer(*f, out);
+  if (!w) { print_errors(w.errors()); return kUsage; }
+  // Each pass: every record upgraded and normalized, handed to `each`.
+  auto pass = [&](format::DumpReader& rd, const std::function<Status(const Entity&)>& each) -> Errors {
+    Errors errors;
+    engine::UpgradedRecords recs(schema, rd);
+    if (auto s = recs.check(); !s) return s.errors();
+    format::Record r;
+    while (recs.next(r, errors)) {
+      const KindInfo* k = schema.find(r.kind);
+      if (!k) {
+        errors.add(Error{"unknown kind '" + r.kind + "'", {}, r.origin.mark, r.origin.file, {}});
+        continue;
+      }
+      Entity e;
+      Errors de;
+      DecodeOptions o;
+      o.keep_unknown = true;  // carried through unchanged
+      if (!k->normalize(*k, r.doc, o, e, de)) {
+        for (auto x : de.list()) {
+          if (x.file.empty()) x.file = r.origin.file;
+          if (!x.mark.known()) x.mark = r.origin.mark;
+          x.entity = k->name;
+          errors.add(x);
+        }
+        continue;
+      }
+      if (auto s = each(e); !s) for (const auto& x : s.errors().list()) errors.add(x);
+    }
+    if (auto s = recs.finish(); !s) for (const auto& x : s.errors().list()) errors.add(x);
+    return errors;
+  };
+  if ((*w)->needs_index()) {
+    Errors errs = pass(**reader, [&](const Entity& e) { (*w)->index(e); return ok_status(); });
+    if (!errs.empty()) { print_errors(errs); return kDataProblem; }
+    reader = open_in();
+    if (!reader) { print_errors(reader.errors()); return kUsage; }
+  }
+  format::DumpHeader h;
+  h.schema = schema.name;
+  h.version = schema.version;
+  if (auto s = (*w)->begin(h); !s) { print_errors(s.errors()); return kUsage; }
+  format::Counts counts;
+  Errors errs = pass(**reader, [&](const Entity& e) {
+    ++counts[e.kind->name];
+    return (*w)->write(e, engine::present(e, /*keep_secrets=*/true));
+  });
+  if (!errs.empty()) {
+    print_errors(errs);
+    std::fprintf(stderr, "nothing was written to %s\n", out.c_str());
+    return kDataProblem;
+  }
+  if (auto s = (*w)->finish(counts); !s) { print_errors(s.errors()); return kUsage; }
+  std::size_t total = 0;
+  for (const auto& [k, n] : counts) total += n;
+  std::fprintf(stderr, "%s: %zu entities, %s version %d -> %d, written to %s\n", in.c_str(), total, schema.name.c_str(), from,
+               schema.version, out.c_str());
+  return kOk;
+}
+
 int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {
   if (!sql.empty()) {
     store::Dialect d;
@@ -282,7 +359,9 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
     return kOk;
   }
   if (lock) {
-    std::fputs(codegen::lock_text(schema).c_str(), stdout);
+    // The changelog the generated registry embedded (past versions as
+    // committed, the current one from the structs): what to commit.
+    std::fputs((schema.lock_history.empty() ? codegen::lock_text(schema) : schema.lock_history).c_str(), stdout);
     return kOk;
   }
   if (!json_schema_kind.empty()) {
@@ -363,6 +442,12 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   diff->add_option("B", diff_b, "a dump (folder or file) or a store URL")->required();
   diff->add_flag("--json", diff_json, "for a program");
 
+  std::string up_in, up_out, up_format;
+  auto* upgrade = app.add_subcommand("upgrade", "rewrite an older dump as the current schema version");
+  upgrade->add_option("IN", up_in, "a dump of an older (or the current) version")->required();
+  upgrade->add_option("OUT", up_out, "a folder (tree), FILE.yaml, FILE.jsonl, - for stdout")->required();
+  upgrade->add_option("--format", up_format)->check(CLI::IsMember({"tree", "yaml", "jsonl"}));
+
   std::string sql, json_schema_kind;
   bool lock = false;
   auto* schema_cmd = app.add_subcommand("schema", "print the schema, its SQL, its lock or a JSON Schema");
@@ -389,6 +474,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (load->parsed()) return cmd_load(schema, la);
   if (validate->parsed()) return cmd_validate(schema, vin, against, va);
   if (diff->parsed()) return cmd_diff(schema, diff_a, diff_b, diff_json);
+  if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);
   if (schema_cmd->parsed()) return cmd_schema(schema, sql, lock, json_schema_kind);
   if (demo && demo->parsed()) return extras.demo(schema, demo_args);
   return kUsage;

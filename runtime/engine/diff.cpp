@@ -7,6 +7,7 @@
 #include "metaport/format/json.hpp"
 #include "metaport/format/yaml_writer.hpp"
 #include "runtime/engine/spool.hpp"
+#include "runtime/engine/upgrade_records.hpp"
 
 namespace metaport::engine {
 
@@ -31,13 +32,16 @@ struct Side {
   Spool spool;
 };
 
-Status read_side(const SchemaInfo& schema, format::DumpReader& r, Side& side, const std::string& name) {
-  if (r.header().schema != schema.name)
-    return make_error(name + " is a dump of schema '" + r.header().schema + "', not '" + schema.name + "'");
-  if (r.header().version != schema.version)
-    return make_error(name + " is " + schema.name + " version " + std::to_string(r.header().version) +
-                      "; diff compares dumps of version " + std::to_string(schema.version) +
-                      " (run `upgrade` on the older one first)");
+Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Side& side, const std::string& name) {
+  // Both sides are compared as the current version: an older dump is
+  // upgraded record by record first.
+  UpgradedRecords r(schema, reader);
+  if (auto s = r.check(); !s) {
+    Errors e = s.errors();
+    Errors out;
+    for (auto x : e.list()) { x.message = name + ": " + x.message; out.add(x); }
+    return out;
+  }
   format::Record rec;
   Errors errors;
   std::string text;

@@ -143,16 +143,17 @@ class Dumper {
   // The JSON text of the key of row `id` of `kind`, as a reference spells it
   // (key_to_value(key, single)), for every row of the preloaded kind.
   const IdKeyJson& ref_json(const std::string& kind, bool single) {
-    auto& m = ref_json_[{kind, single}];
-    if (m.empty()) {
+    auto [it, fresh] = ref_json_.try_emplace({kind, single});
+    if (fresh) {
       auto k = kind_index_.find(kind);
       if (k != kind_index_.end()) {
-        const auto& ids = ids_[k->second];
-        m.reserve(ids.size());
-        for (const auto& [id, key] : ids) m.emplace(id, json::write(key_to_value(key, single)));
+        std::vector<std::pair<std::int64_t, std::string>> texts;
+        texts.reserve(ids_[k->second].size());
+        for (const auto& [id, key] : ids_[k->second]) texts.emplace_back(id, json::write(key_to_value(key, single)));
+        it->second = IdKeyJson(texts);
       }
     }
-    return m;
+    return it->second;
   }
 
   // Calls f for every row of every wanted (and selected) entity, in

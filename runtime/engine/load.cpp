@@ -76,6 +76,21 @@ void set_at(Value& root, const FieldPath& path, Value v) {
   if (at) *at = std::move(v);
 }
 
+}  // namespace
+
+Status version_supported(const SchemaInfo& schema, const format::DumpHeader& h) {
+  if (h.schema != schema.name) return make_error("this dump is of schema '" + h.schema + "', not '" + schema.name + "'");
+  if (h.version > schema.version)
+    return make_error("this dump is " + schema.name + " version " + std::to_string(h.version) + ", newer than this metaport's " +
+                      schema.name + " version " + std::to_string(schema.version) + ": refusing to load it (upgrade metaport first)");
+  if (h.version < schema.oldest_version)
+    return make_error("this dump is " + schema.name + " version " + std::to_string(h.version) + "; the oldest version this metaport upgrades is " +
+                      std::to_string(schema.oldest_version));
+  return ok_status();
+}
+
+namespace {
+
 class Loader {
  public:
   Loader(store::Store* store, const SchemaInfo& schema, const LoadOptions& opts)
@@ -157,14 +172,12 @@ class Loader {
 
  private:
   Status check_version(const format::DumpHeader& h) {
-    if (h.schema != schema_.name)
-      return make_error("this dump is of schema '" + h.schema + "', not '" + schema_.name + "'");
-    if (h.version > schema_.version)
-      return make_error("this dump is " + schema_.name + " version " + std::to_string(h.version) +
-                        ", newer than this metaport's " + schema_.name + " version " + std::to_string(schema_.version) +
-                        ": refusing to load it (upgrade metaport first)");
-    if (h.version < schema_.version)
-      return make_error("this dump is " + schema_.name + " version " + std::to_string(h.version) + " and this metaport has no upgrade path from it to version " + std::to_string(schema_.version));
+    if (auto s = version_supported(schema_, h); !s) return s;
+    if (h.version < schema_.version) {
+      from_version_ = h.version;
+      report_.notes.push_back("upgraded from " + schema_.name + " version " + std::to_string(h.version) + " to " +
+                              std::to_string(schema_.version) + " while loading");
+    }
     return ok_status();
   }
 
@@ -210,6 +223,7 @@ class Loader {
     std::vector<Ref> refs;
     std::string spooled;  // [canonical value, unknowns]
     bool placeholder = false;
+    std::vector<UpgradeRecord> extra;  // records an upgrade step emitted beside this one
   };
 
   static std::size_t workers() {
@@ -225,6 +239,21 @@ class Loader {
     if (p.parsed != format::Parsed::record) return p;
     p.kind_name = rec.kind;
     p.origin = rec.origin;
+    if (from_version_) {  // an older dump: the upgrade steps, record by record
+      std::vector<UpgradeRecord> up;
+      p.guess = guess_key(rec.doc);
+      if (!upgrade_record(schema_.upgrades, from_version_, schema_.version, UpgradeRecord{rec.kind, std::move(rec.doc)}, up,
+                          p.errors)) {
+        auto kit = kind_index_.find(p.kind_name);
+        p.kind = kit == kind_index_.end() ? -1 : kit->second;
+        if (p.kind < 0) p.errors = Errors{};  // reported as an unknown kind
+        return p;
+      }
+      rec.kind = std::move(up[0].kind);
+      rec.doc = std::move(up[0].doc);
+      p.kind_name = rec.kind;
+      for (std::size_t i = 1; i < up.size(); ++i) p.extra.push_back(std::move(up[i]));
+    }
     auto kit = kind_index_.find(rec.kind);
     if (kit == kind_index_.end()) {
       p.guess = guess_key(rec.doc);
@@ -275,7 +304,21 @@ class Loader {
     counted.kind = p.kind_name;
     reader.accepted(counted);
     ++report_.records;
-    return accept_entity(p);
+    if (auto s = accept_entity(p); !s) return s;
+    for (auto& x : p.extra) {
+      auto kit = kind_index_.find(x.kind);
+      if (kit == kind_index_.end()) {
+        Failure f;
+        f.kind = x.kind;
+        f.origin = p.origin;
+        f.errors.push_back(Error{"an upgrade step produced a record of unknown kind '" + x.kind + "'", {}, p.origin.mark,
+                                 p.origin.file, {}});
+        report_.failures.push_back(std::move(f));
+        continue;
+      }
+      if (auto s = add_entity(kit->second, x.doc, p.origin, false); !s) return s;
+    }
+    return ok_status();
   }
 
   Status accept_entity(Prepared& p) {
@@ -824,6 +867,7 @@ class Loader {
   Spool spool_;
 
   LoadReport report_;
+  int from_version_ = 0;  // non-zero: the dump is of this older version
 };
 
 }  // namespace

@@ -41,6 +41,10 @@ struct LoadOptions {
 Result<LoadReport> load(store::Store& store, const SchemaInfo& schema, format::DumpReader& reader,
                         const LoadOptions& opts);
 
+// Whether a dump of this header can be loaded: same schema, not newer, not
+// older than the oldest version the upgrade steps start from.
+Status version_supported(const SchemaInfo& schema, const format::DumpHeader& h);
+
 // validate: the plan phase alone, against a store (references may point into
 // it) or against nothing (the dump must be self-contained).
 Result<LoadReport> validate(store::Store* against, const SchemaInfo& schema, format::DumpReader& reader,

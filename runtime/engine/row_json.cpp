@@ -1,12 +1,40 @@
 #include "runtime/engine/row_json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "metaport/format/json.hpp"
 #include "metaport/secret.hpp"
 #include "runtime/engine/present.hpp"
 
 namespace metaport::engine {
+
+IdKeyJson::IdKeyJson(const std::vector<std::pair<std::int64_t, std::string>>& texts) {
+  if (texts.empty()) return;
+  std::int64_t lo = texts[0].first, hi = texts[0].first;
+  std::size_t bytes = 0;
+  for (const auto& [id, t] : texts) {
+    lo = std::min(lo, id);
+    hi = std::max(hi, id);
+    bytes += t.size();
+  }
+  if (bytes >= kNone) throw std::length_error("IdKeyJson: more than 4 GiB of keys");
+  // Dense when the range is at most twice the count (plus slack for tiny kinds).
+  const auto span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+  const bool dense = span < 2 * texts.size() + 1024;
+  if (dense) {
+    base_ = lo;
+    dense_.resize(static_cast<std::size_t>(span) + 1);
+  }
+  arena_.reserve(bytes);
+  for (const auto& [id, t] : texts) {
+    const Slot slot{static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(t.size())};
+    arena_ += t;
+    if (dense) dense_[static_cast<std::size_t>(id - lo)] = slot;
+    else sparse_[id] = slot;
+  }
+}
 
 RowJson::RowJson(const store::TableDesc& table, bool keep_secrets,
                  const std::function<const IdKeyJson*(const store::Column&, const FieldDesc&)>& refs)
@@ -76,7 +104,7 @@ bool RowJson::append(const store::Row& row, std::string& out) {
     }
     if (!keep_secrets_ && col.secret == Secret::whole) {
       if (c.type == ColumnType::Json && !checker_.check(s.as_text())) return decline();  // the parse may fail
-      if (c.type == ColumnType::Ref && !col.refs->count(s.as_int())) return decline();  // dangling: an error
+      if (c.type == ColumnType::Ref && !col.refs->find(s.as_int())) return decline();  // dangling: an error
       json::write_string(out, kRedacted);
       continue;
     }
@@ -99,9 +127,9 @@ bool RowJson::append(const store::Row& row, std::string& out) {
         out += s.as_text();
         break;
       case ColumnType::Ref: {
-        auto it = col.refs->find(s.as_int());
-        if (it == col.refs->end()) return decline();
-        out += it->second;
+        const auto key = col.refs->find(s.as_int());
+        if (!key) return decline();
+        out += *key;
         break;
       }
     }
