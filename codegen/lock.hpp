@@ -145,8 +145,9 @@ inline std::map<std::string, std::vector<std::string>> changes(const std::string
     auto it = kb.find(k);
     if (it == kb.end()) { out[k].push_back("kind removed"); continue; }
     std::set<std::string> x(lines.begin(), lines.end()), y(it->second.begin(), it->second.end());
-    for (const auto& l : lines) if (!y.count(l)) out[k].push_back("- " + l);
-    for (const auto& l : it->second) if (!x.count(l)) out[k].push_back("+ " + l);
+    auto trim = [](const std::string& l) { return l.substr(l.find_first_not_of(' ')); };
+    for (const auto& l : lines) if (!y.count(l)) out[k].push_back("- " + trim(l));
+    for (const auto& l : it->second) if (!x.count(l)) out[k].push_back("+ " + trim(l));
   }
   for (const auto& [k, lines] : kb)
     if (!ka.count(k)) out[k].push_back("kind added");
@@ -197,6 +198,140 @@ inline std::vector<std::string> check_lock(const SchemaInfo& s, const std::strin
                            ? "version " + std::to_string(s.version) + " is not in the committed lock yet: " + regenerate
                            : "the committed lock is out of date (the upgrade steps or the header changed): " + regenerate);
   return problems;
+}
+
+}  // namespace metaport::codegen
+
+namespace metaport::codegen {
+
+// ---- reading a past version's shape back (for `migrate`) ---------------------------
+namespace detail {
+inline bool ends_outside(const std::string& s, const std::string& suffix) {
+  if (s.size() < suffix.size() || s.compare(s.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+  int depth = 0;
+  for (std::size_t i = 0; i + suffix.size() < s.size(); ++i) {
+    if (s[i] == '<' || s[i] == '(') ++depth;
+    if (s[i] == '>' || s[i] == ')') --depth;
+  }
+  return depth == 0;
+}
+inline bool wrapped(const std::string& s, const std::string& head, std::string& inner) {
+  if (s.rfind(head, 0) != 0 || s.back() != '>') return false;
+  inner = s.substr(head.size(), s.size() - head.size() - 1);
+  return true;
+}
+}  // namespace detail
+
+// The inverse of TypeDesc::str() (struct members are not recorded: a
+// struct is a JSON document to the store, which is all migrations need).
+inline std::optional<TypeDesc> parse_type(std::string s) {
+  TypeDesc t;
+  if (detail::ends_outside(s, "|null")) {
+    t.nullable = true;
+    s.resize(s.size() - 5);
+  }
+  std::string inner;
+  if (detail::wrapped(s, "derived<", inner)) { t.derived = true; s = inner; }
+  if (detail::wrapped(s, "secret<", inner)) { t.secret = true; s = inner; }
+  using Tag = TypeDesc::Tag;
+  if (s == "bool") t.tag = Tag::Bool;
+  else if (s == "int") t.tag = Tag::Int;
+  else if (s == "double") t.tag = Tag::Double;
+  else if (s == "string") t.tag = Tag::String;
+  else if (s == "entity_id") t.tag = Tag::EntityId;
+  else if (s == "timestamp") t.tag = Tag::Timestamp;
+  else if (s == "anyref") t.tag = Tag::AnyRef;
+  else if (s == "document") t.tag = Tag::Document;
+  else if (s.rfind("enum(", 0) == 0 && s.back() == ')') {
+    t.tag = Tag::Enum;
+    std::string body = s.substr(5, s.size() - 6);
+    std::size_t start = 0;
+    while (start <= body.size()) {
+      std::size_t bar = body.find('|', start);
+      if (bar == std::string::npos) bar = body.size();
+      t.enum_values.push_back(body.substr(start, bar - start));
+      start = bar + 1;
+    }
+  } else if (detail::wrapped(s, "ref<", inner)) {
+    t.tag = Tag::Ref;
+    t.ref_kind = inner;
+  } else if (detail::wrapped(s, "parent<", inner)) {
+    t.tag = Tag::Ref;
+    t.parent = true;
+    t.ref_kind = inner;
+  } else if (detail::wrapped(s, "list<", inner) || detail::wrapped(s, "map<", inner)) {
+    t.tag = s[0] == 'l' ? Tag::List : Tag::Map;
+    auto e = parse_type(inner);
+    if (!e) return std::nullopt;
+    t.elem = std::make_shared<TypeDesc>(std::move(*e));
+  } else if (!s.empty() && s.find_first_of("<>()| ") == std::string::npos) {
+    t.tag = Tag::Struct;
+    t.struct_name = s;
+  } else {
+    return std::nullopt;
+  }
+  return t;
+}
+
+// The schema as it was at `version`, from the lock history: kinds, members,
+// types, keys (no decoders: enough to read that version's tables). Ref
+// shapes are taken from the kinds of that version.
+inline Result<SchemaInfo> schema_at_version(const SchemaInfo& current, int version) {
+  const LockHistory h = parse_lock(current.lock_history);
+  auto it = h.shapes.find(version);
+  if (it == h.shapes.end())
+    return make_error("the schema.lock history of " + current.name + " has no version " + std::to_string(version));
+  SchemaInfo s;
+  s.name = current.name;
+  s.version = version;
+  std::istringstream in(it->second);
+  std::string line;
+  KindInfo* k = nullptr;
+  while (std::getline(in, line)) {
+    if (line.rfind("kind ", 0) == 0) {
+      std::istringstream words(line.substr(5));
+      auto kind = std::make_unique<KindInfo>();
+      std::string w;
+      words >> kind->name;
+      while (words >> w) {
+        if (w == "since") words >> kind->since;
+        else if (w == "key") {
+          words >> w;
+          if (w == "entity_id") kind->key_shape = KeyShape::entity_id;
+          else if (w == "name") kind->key_shape = KeyShape::name;
+          else if (w.rfind("path", 0) == 0) {
+            kind->key_shape = KeyShape::path;
+            auto dots = w.find("..");
+            kind->key_min = std::stoul(w.substr(5, dots - 5));
+            std::string max = w.substr(dots + 2, w.size() - dots - 3);
+            kind->key_max = max.empty() ? 4096 : std::stoul(max);
+          }
+        } else if (w == "open") kind->open = true;
+        else if (w == "store-only") kind->dumped = false;
+      }
+      s.kinds.push_back(std::move(kind));
+      k = s.kinds.back().get();
+    } else if (k && line.rfind("  ", 0) == 0) {
+      auto colon = line.find(": ");
+      if (colon == std::string::npos) return make_error("schema.lock: cannot read the line '" + line + "'");
+      FieldDesc f;
+      f.name = line.substr(2, colon - 2);
+      if (!f.name.empty() && f.name.back() == '?') {
+        f.optional = true;
+        f.name.pop_back();
+      }
+      f.cpp_name = f.name;
+      auto t = parse_type(line.substr(colon + 2));
+      if (!t) return make_error("schema.lock: cannot read the type in '" + line + "'");
+      f.type = std::move(*t);
+      k->fields.push_back(std::move(f));
+    }
+  }
+  for (auto& kind : s.kinds)  // a reference's shape is its target's key shape
+    for (auto& f : kind->fields)
+      if (f.type.tag == TypeDesc::Tag::Ref)
+        if (const KindInfo* target = s.find(f.type.ref_kind)) f.type.ref_shape = target->key_shape;
+  return s;
 }
 
 }  // namespace metaport::codegen

@@ -12,6 +12,7 @@
 #include "metaport/format/json.hpp"
 #include "runtime/engine/diff.hpp"
 #include "runtime/engine/dump.hpp"
+#include "runtime/engine/migrate.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/engine/upgrade_records.hpp"
 #include "runtime/engine/progress.hpp"
@@ -347,6 +348,30 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
   return kOk;
 }
 
+int cmd_migrate(const SchemaInfo& schema, const std::string& url, bool dry_run, const std::string& backup,
+                const std::string& progress) {
+  auto st = open(url);
+  if (!st) { print_errors(st.errors()); return kUsage; }
+  auto r = engine::migrate(**st, schema, backup, dry_run, want_progress(progress));
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  if (r->nothing_to_do) {
+    std::printf("%s is already at %s version %d: nothing to do\n", (*st)->display_url().c_str(), schema.name.c_str(), r->to);
+    return kOk;
+  }
+  std::printf("backup of %s version %d written to %s\n", schema.name.c_str(), r->from, r->backup.c_str());
+  std::fputs(r->load.text().c_str(), stdout);
+  if (r->load.failed() > 0) {
+    std::printf("migration from version %d to %d failed: the store is unchanged (still version %d)\n", r->from, r->to, r->from);
+    return kDataProblem;
+  }
+  if (dry_run) {
+    std::printf("dry run: migration from version %d to %d would succeed; the store is unchanged\n", r->from, r->to);
+    return kOk;
+  }
+  std::printf("%s migrated from %s version %d to %d\n", (*st)->display_url().c_str(), schema.name.c_str(), r->from, r->to);
+  return kOk;
+}
+
 int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {
   if (!sql.empty()) {
     store::Dialect d;
@@ -448,6 +473,14 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   upgrade->add_option("OUT", up_out, "a folder (tree), FILE.yaml, FILE.jsonl, - for stdout")->required();
   upgrade->add_option("--format", up_format)->check(CLI::IsMember({"tree", "yaml", "jsonl"}));
 
+  std::string mig_url, mig_backup, mig_progress = "auto";
+  bool mig_dry = false;
+  auto* migrate = app.add_subcommand("migrate", "bring a store's tables to the current schema version (a backup first)");
+  migrate->add_option("STORE", mig_url)->required();
+  migrate->add_flag("--dry-run", mig_dry, "everything but the commit");
+  migrate->add_option("--backup", mig_backup, "where to write the backup dump (default: beside the store)");
+  migrate->add_option("--progress", mig_progress)->check(CLI::IsMember({"auto", "always", "never"}));
+
   std::string sql, json_schema_kind;
   bool lock = false;
   auto* schema_cmd = app.add_subcommand("schema", "print the schema, its SQL, its lock or a JSON Schema");
@@ -475,6 +508,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (validate->parsed()) return cmd_validate(schema, vin, against, va);
   if (diff->parsed()) return cmd_diff(schema, diff_a, diff_b, diff_json);
   if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);
+  if (migrate->parsed()) return cmd_migrate(schema, mig_url, mig_dry, mig_backup, mig_progress);
   if (schema_cmd->parsed()) return cmd_schema(schema, sql, lock, json_schema_kind);
   if (demo && demo->parsed()) return extras.demo(schema, demo_args);
   return kUsage;

@@ -752,12 +752,13 @@ class Loader {
 
   Status apply() {
     if (auto s = spool_.flush(); !s) return s;
-    if (auto s = store_->begin_write(); !s) return s;
+    if (!opts_.in_transaction)
+      if (auto s = store_->begin_write(); !s) return s;
     struct Rollback {
       store::Store* s;
       bool armed = true;
       ~Rollback() { if (armed) (void)s->rollback(); }
-    } guard{store_};
+    } guard{store_, !opts_.in_transaction};
 
     // Reserve ids for every new entity first: then any reference, forward or
     // cyclic, resolves at once and the deferred foreign keys check it at commit.
@@ -850,6 +851,7 @@ class Loader {
       if (auto s = flush(k); !s) return s;
     progress.done();
     if (opts_.dry_run) return ok_status();  // the guard rolls back
+    if (opts_.in_transaction) return ok_status();  // the caller commits
     if (auto s = store_->commit(); !s) return s;
     guard.armed = false;
     report_.committed = true;

@@ -33,6 +33,7 @@ struct LoadOptions {
   std::optional<std::string> user;  // attribute content of missing users to this user
   bool progress = false;       // a progress line on stderr
   bool plan_only = false;      // validate: find every problem, write nothing (store may be null)
+  bool in_transaction = false; // the caller has begun the write transaction and commits it (migrate)
 };
 
 // Returns the report; an Error only for problems that are not about the data

@@ -17,6 +17,7 @@ class SqlStoreBase : public Store {
  public:
   Status create_schema(const SchemaInfo& schema) override;
   Status check_schema(const SchemaInfo& schema) override;
+  Status replace_schema(const SchemaInfo& schema) override;
   Result<std::optional<StoredSchema>> stored_schema() override;
   Result<bool> is_empty() override;
 

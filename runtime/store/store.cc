@@ -169,6 +169,31 @@ Status SqlStoreBase::create_schema(const SchemaInfo& schema) {
   return ok_status();
 }
 
+Status SqlStoreBase::replace_schema(const SchemaInfo& schema) {
+  if (tx_ != TxState::write) return make_error(url_.display + ": replace_schema needs a write transaction");
+  if (tables_.empty()) return make_error(url_.display + ": replace_schema needs the old layout (check_schema) first");
+  auto tables = tables_for(schema);
+  if (!tables) return tables.errors();
+  // Referencing tables first is not needed: every table goes in the same
+  // transaction (PostgreSQL: CASCADE drops the foreign-key constraints).
+  for (auto it = tables_.rbegin(); it != tables_.rend(); ++it)
+    if (auto st = exec("DROP TABLE " + quote_ident(it->table) + (dialect() == Dialect::postgres ? " CASCADE" : "")); !st)
+      return fail(st.errors().list().front());
+  for (const auto& t : *tables)
+    for (const auto& sql : to_sql(t, dialect()))
+      if (auto st = exec(sql); !st) return fail(st.errors().list().front());
+  for (const auto& t : *tables)
+    for (const auto& sql : foreign_keys_sql(t, dialect()))
+      if (auto st = exec(sql); !st) return fail(st.errors().list().front());
+  auto up = query("UPDATE \"mp_schema_version\" SET \"version\" = " + placeholder(1) + ", \"lock_fingerprint\" = " +
+                      placeholder(2) + " WHERE \"schema\" = " + placeholder(3),
+                  Row{SqlValue(std::int64_t{schema.version}), SqlValue(layout_fingerprint(*tables)), SqlValue(schema.name)});
+  if (!up) return fail(up.errors().list().front());
+  tables_ = std::move(*tables);
+  on_tables_changed();
+  return ok_status();
+}
+
 Status SqlStoreBase::check_schema(const SchemaInfo& schema) {
   auto tables = tables_for(schema);
   if (!tables) return tables.errors();

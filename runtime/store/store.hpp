@@ -67,6 +67,11 @@ class Store {
   // The store was created for this schema name, version and layout. Either
   // this or create_schema must succeed before any row operation.
   virtual Status check_schema(const SchemaInfo& schema) = 0;
+  // Migrations: inside the current write transaction, drop the kind tables of
+  // the layout loaded by check_schema (an older version's) and create those
+  // of `schema`, recording its version. Nothing is visible to others until
+  // commit(); a rollback leaves the old tables and rows as they were.
+  virtual Status replace_schema(const SchemaInfo& schema) = 0;
   // What the store was created for; nullopt for a store without metaport tables.
   virtual Result<std::optional<StoredSchema>> stored_schema() = 0;
   // True when no kind table holds a row (tables may exist). Works before
