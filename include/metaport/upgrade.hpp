@@ -38,6 +38,11 @@ class UpgradeContext {
   void error(std::string path, std::string message) {
     errors_.add(std::move(path), Mark{}, std::move(message));
   }
+  // The same, at the line and column of the offending value (Value::mark),
+  // so that the message names the exact place in the file.
+  void error(std::string path, Mark mark, std::string message) {
+    errors_.add(std::move(path), mark, std::move(message));
+  }
   // A new record of the next version's shape (data moving to another kind).
   void emit(std::string kind, Value doc) { emitted_.push_back(UpgradeRecord{std::move(kind), std::move(doc)}); }
   int from() const { return from_; }
