@@ -1,7 +1,8 @@
 // The bundled `bi` schema: analytics content as Metabase's Representation
 // Format v1.0.0 describes it (@metabase/representations 1.2.0,
-// core-spec/v1). Version 3 is that format; older versions of the schema
-// and their upgrade steps live with the evolution tests.
+// core-spec/v1). Version 3 is that format; versions 1 and 2 (legacy MBQL,
+// older card and dashboard members) still load through the upgrade steps of
+// upgrades.hpp; their models and golden dumps live in tests/evolution/.
 //
 // The kinds are listed in a dependency-friendly order: what is referenced
 // comes before what refers to it, where there is no cycle (cards and
@@ -32,6 +33,7 @@
 #include "entities/bi/transform.hpp"
 #include "entities/bi/transform_job.hpp"
 #include "entities/bi/transform_tag.hpp"
+#include "entities/bi/upgrades.hpp"
 #include "entities/bi/user.hpp"
 #include "entities/bi/walker.hpp"
 
@@ -40,6 +42,9 @@ namespace bi {
 struct Schema {
   static constexpr std::string_view name = "bi";
   static constexpr int version = 3;  // Representation Format v1.0.0
+  // Dumps of versions 1 and 2 load too, upgraded record by record.
+  static constexpr int oldest_version = 1;
+  static std::vector<metaport::UpgradeStep> upgrade_steps() { return bi::upgrade_steps(); }
   using kinds = boost::mp11::mp_list<
       // people and instance settings
       User, Settings,
