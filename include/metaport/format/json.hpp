@@ -7,6 +7,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -17,11 +19,31 @@
 
 namespace metaport::json {
 
+namespace detail {
+// Eight bytes at a time: nonzero when one of them may need a second look (a
+// control character, '"', '\\' or a byte >= 0x80; it may also flag a plain
+// byte next to one of those, never miss one). Strings are most of a
+// document's bytes, and most of them are plain ASCII (docs/performance.md).
+inline std::uint64_t special_bytes(std::uint64_t x) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  const auto zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & high; };
+  return ((x - ones * 0x20) & ~x & high)  // < 0x20 (bytes >= 0x80 are caught below)
+         | zero_byte(x ^ (ones * '"')) | zero_byte(x ^ (ones * '\\')) | (x & high);
+}
+}  // namespace detail
+
 inline void write_string(std::string& out, std::string_view s) {
   static const char* hex = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // copy unescaped runs in one go
   for (std::size_t i = 0; i < s.size(); ++i) {
+    while (i + 8 <= s.size()) {  // skip plain ASCII a word at a time
+      std::uint64_t x;
+      std::memcpy(&x, s.data() + i, 8);
+      if (detail::special_bytes(x)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       // Well-formed UTF-8 goes out as is; a byte that is not UTF-8 is written

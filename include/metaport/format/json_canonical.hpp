@@ -25,6 +25,7 @@
 // pass does both at ~1.5 GB/s on card-sized documents (bench/dump_bench.cc).
 #pragma once
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metaport/format/json.hpp"
 #include "metaport/format/utf8.hpp"
 
 namespace metaport::json {
@@ -122,21 +124,37 @@ class CanonicalChecker {
 
   // A string token; its raw text (without the quotes) in `last_`.
   bool string() {
-    const char* start = ++p_;
+    const char* const start = p_ + 1;
+    const char* p = start;  // a local: p_ is a member the compiler would store on every byte
+    const char* const end = end_;
     for (;;) {
-      while (p_ != end_ && canonical_detail::kPlain.v[static_cast<unsigned char>(*p_)]) ++p_;
-      if (p_ == end_) return false;
-      const auto c = static_cast<unsigned char>(*p_);
+      // Plain ASCII a word at a time; the lowest flagged byte of a word is
+      // always a real special byte (false flags only sit above a real one).
+      for (;;) {
+        if (end - p < 8) {
+          while (p != end && canonical_detail::kPlain.v[static_cast<unsigned char>(*p)]) ++p;
+          break;
+        }
+        std::uint64_t x;
+        std::memcpy(&x, p, 8);
+        if (const std::uint64_t m = detail::special_bytes(x)) {
+          p += std::countr_zero(m) / 8;
+          break;
+        }
+        p += 8;
+      }
+      if (p == end) return false;
+      const auto c = static_cast<unsigned char>(*p);
       if (c == '"') break;
       if (c == '\\') {
-        if (end_ - p_ < 2) return false;
-        switch (p_[1]) {
-          case '"': case '\\': case 'n': case 't': case 'r': case 'b': case 'f': p_ += 2; continue;
+        if (end - p < 2) return false;
+        switch (p[1]) {
+          case '"': case '\\': case 'n': case 't': case 'r': case 'b': case 'f': p += 2; continue;
           case 'u': {
             // \u00xx for a control character without a short escape: that is
             // the only \u the writer makes of valid text.
-            if (end_ - p_ < 6 || p_[2] != '0' || p_[3] != '0') return false;
-            const char h = p_[4], l = p_[5];
+            if (end - p < 6 || p[2] != '0' || p[3] != '0') return false;
+            const char h = p[4], l = p[5];
             if (h != '0' && h != '1') return false;
             int lo;
             if (l >= '0' && l <= '9') lo = l - '0';
@@ -144,7 +162,7 @@ class CanonicalChecker {
             else return false;
             const int code = (h - '0') * 16 + lo;
             if (code == '\b' || code == '\t' || code == '\n' || code == '\f' || code == '\r') return false;
-            p_ += 6;
+            p += 6;
             continue;
           }
           default: return false;
@@ -152,13 +170,13 @@ class CanonicalChecker {
       }
       if (c < 0x20) return false;  // a raw control character
       // c >= 0x80: one well-formed UTF-8 sequence, as the writer would keep it.
-      const std::size_t at = static_cast<std::size_t>(p_ - start);
-      const std::size_t len = utf8::sequence_length(std::string_view(start, static_cast<std::size_t>(end_ - start)), at);
+      const std::string_view rest(start, static_cast<std::size_t>(end - start));
+      const std::size_t len = utf8::sequence_length(rest, static_cast<std::size_t>(p - start));
       if (len == 0) return false;
-      p_ += len;
+      p += len;
     }
-    last_ = std::string_view(start, static_cast<std::size_t>(p_ - start));
-    ++p_;
+    last_ = std::string_view(start, static_cast<std::size_t>(p - start));
+    p_ = p + 1;
     return true;
   }
 
