@@ -287,10 +287,7 @@ Value Converter::template_tag(const Value& tag, const std::string& path, const s
   else if (name && !key.empty() && (!name->is_string() || name->as_string() != key))
     fail(dot(path, "name"), *name, "the tag is listed as '" + key + "' but named differently");
   // pMBQL requires an id; legacy tags had one, but hand-written ones may not.
-  if (!tag.find("id")) {
-    const Value* n = out.find("name");
-    out.set("id", name_uuid(seed_ + "/template-tags/" + (n && n->is_string() ? n->as_string() : path)));
-  }
+  if (!tag.find("id")) out.set("id", name_uuid(seed_ + "/" + path));
   if (const Value* d = tag.find("dimension")) out.set("dimension", expr(*d, dot(path, "dimension")));
   for (const char* k : {"card-id", "snippet-id"})
     if (const Value* id = tag.find(k); id && !(id->is_string() && metaport::EntityId::valid(id->as_string())))

@@ -40,9 +40,9 @@ bool is_legacy(const Value& q);
 
 // The pMBQL form of one legacy query (full or inner form). `path` is where
 // the query sits in its entity ("dataset_query", "source.query"): errors are
-// reported below it through ctx. `seed` names the query for its UUIDs, e.g.
-// "Card/<entity_id>/dataset_query". A query that is already pMBQL, or empty,
-// is returned as it is.
+// reported below it through ctx. `seed` names the entity for the UUIDs made
+// here ("Card/<entity_id>"; each UUID adds its place: ".../dataset_query.query/aggregation/0").
+// A query that is already pMBQL, or empty, is returned as it is.
 Value to_pmbql(const Value& q, const std::string& path, const std::string& seed, metaport::UpgradeContext& ctx);
 
 // One legacy expression (a filter, aggregation, field reference, ...) in

@@ -33,17 +33,17 @@ std::vector<UpgradeStep> steps_from_1() {
 }
 
 // ---- 2 -> 3: legacy MBQL -> pMBQL, wherever a kind holds a query ------------------
-// The UUIDs the converter makes are seeded with the entity and the query's
-// place in it, so that one dump always upgrades to the same bytes.
-std::string seed_of(const UpgradeRecord& r, const std::string& path) {
+// The UUIDs the converter makes are named after the entity ("Card/<entity_id>")
+// and the place in it, so that one dump always upgrades to the same bytes.
+std::string seed_of(const UpgradeRecord& r) {
   const Value* id = r.doc.find("entity_id");
-  return r.kind + "/" + (id && id->is_string() ? id->as_string() : std::string("?")) + "/" + path;
+  return r.kind + "/" + (id && id->is_string() ? id->as_string() : std::string("?"));
 }
 
 void convert_at(UpgradeRecord& r, Value& holder, const std::string& key, const std::string& path,
                 UpgradeContext& ctx) {
   Value* q = holder.find(key);
-  if (q && legacy_mbql::is_legacy(*q)) *q = legacy_mbql::to_pmbql(*q, path, seed_of(r, path), ctx);
+  if (q && legacy_mbql::is_legacy(*q)) *q = legacy_mbql::to_pmbql(*q, path, seed_of(r), ctx);
 }
 
 UpgradeStep query_step(std::string kind, std::string where, void (*apply)(UpgradeRecord&, UpgradeContext&)) {
