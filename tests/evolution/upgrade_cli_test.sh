@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Old dumps under the current bi binary, as real processes (DESIGN §6):
+# every golden dump of versions 1 and 2 (tree and JSON lines) loads into a
+# fresh store with no failure; `upgrade` rewrites it so that loading the
+# result gives exactly the same store; upgraded trees pass Metabase's
+# validator; the two versions' goldens hold the same content; newer dumps
+# are refused naming both versions; a clause the converter cannot convert
+# fails the load and the upgrade with file:line:col and path.
+# Needs METAPORT_VALIDATOR and METAPORT_PG_URL (tests/run sets them).
+set -uo pipefail
+
+bin="$TEST_SRCDIR/metaport/entities/bi/metaport_bi"
+root="$TEST_SRCDIR/metaport/tests/evolution"
+v1bin="$root/metaport_bi_v1"
+v2bin="$root/metaport_bi_v2"
+golden="$root/golden"
+validator="${METAPORT_VALIDATOR:?METAPORT_VALIDATOR is not set (tests/run sets it)}"
+pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
+work="$TEST_TMPDIR/upgrade"
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+
+failures=0
+ok() { echo "ok: $1"; }
+fail() { echo "FAIL: $1"; failures=$((failures + 1)); }
+check() {  # check NAME EXPECTED_RC ACTUAL_RC
+  if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1: exit $3, expected $2"; sed 's/^/    /' out.txt err.txt | head -30; fi
+}
+expect_text() {  # expect_text NAME FILE PATTERN
+  if grep -qE -- "$3" "$2"; then ok "$1"; else fail "$1: no /$3/ in $2:"; sed 's/^/    /' "$2" | head -30; fi
+}
+run() { "$@" >out.txt 2>err.txt; echo $?; }
+fresh() {  # fresh NAME: a new empty SQLite store of the current version
+  rm -f "$1.db"
+  "$bin" init "sqlite://$1.db" >/dev/null 2>&1
+  echo "sqlite://$1.db"
+}
+
+# ---- every golden, tree and JSON lines ------------------------------------------------------
+for v in 1 2; do
+  for form in tree bi.jsonl; do
+    g="$golden/v$v/$form"
+    n="v$v-${form%%.*}"
+
+    check "$n: validate" 0 "$(run "$bin" validate "$g")"
+    expect_text "$n: validate finds no problem" out.txt "42 records, no problems"
+
+    direct="$(fresh "$n-direct")"
+    check "$n: loads into a fresh store" 0 "$(run "$bin" load "$direct" "$g")"
+    expect_text "$n: with zero failures" out.txt "^total +[0-9]+ +0 +0 +0$"
+    expect_text "$n: upgraded while loading" out.txt "upgraded from bi version $v to 3 while loading"
+    "$bin" dump "$direct" "$n-direct.jsonl" 2>/dev/null
+
+    for out in "$n-up" "$n-up.jsonl"; do
+      check "$n: upgrade -> $out" 0 "$(run "$bin" upgrade "$g" "$out")"
+      expect_text "$n: upgrade says what it did" err.txt "42 entities, bi version $v -> 3, written to $out"
+      viaup="$(fresh "$out-load")"
+      check "$n: the upgraded $out loads" 0 "$(run "$bin" load "$viaup" "$out")"
+      expect_text "$n: the upgraded $out loads with zero failures" out.txt "^total +[0-9]+ +0 +0 +0$"
+      "$bin" dump "$viaup" "$out-load.jsonl" 2>/dev/null
+      if cmp -s "$n-direct.jsonl" "$out-load.jsonl"; then
+        ok "$n: loading the upgraded $out gives the same store as loading the golden"
+      else
+        fail "$n: loading the upgraded $out gives another store than loading the golden:"
+        diff "$n-direct.jsonl" "$out-load.jsonl" | head -20 | sed 's/^/    /'
+      fi
+    done
+    grep -qx "version: 3" "$n-up/metaport.yaml" && ok "$n: the upgraded tree says version 3" || fail "$n: the upgraded tree does not say version 3"
+
+    if "$validator" validate-schema --folder "$n-up" >validator.txt 2>&1; then
+      ok "$n: the upgraded tree passes the Representation Format validator"
+    else
+      fail "$n: the validator rejects the upgraded tree:"; sed 's/^/    /' validator.txt | tail -30
+    fi
+
+    # Deterministic: the same golden upgrades to the same bytes (the
+    # aggregation UUIDs are named, not random).
+    "$bin" upgrade "$g" "$n-up-again" 2>/dev/null
+    diff -r "$n-up" "$n-up-again" >/dev/null && ok "$n: upgrading twice gives identical trees" || fail "$n: two upgrades differ"
+  done
+done
+
+# ---- the two versions hold the same content ------------------------------------------------------
+check "diff v1 tree v2 tree" 0 "$(run "$bin" diff "$golden/v1/tree" "$golden/v2/tree")"
+expect_text "no differences between the versions' goldens" out.txt "^0 changed, 0 added, 0 removed, 42 unchanged$"
+check "diff v1 jsonl v2 tree" 0 "$(run "$bin" diff "$golden/v1/bi.jsonl" "$golden/v2/tree")"
+expect_text "no differences between v1 jsonl and v2 tree" out.txt "^0 changed, 0 added, 0 removed, 42 unchanged$"
+diff -r v1-tree-up v2-tree-up >diff.txt && ok "v1 and v2 goldens upgrade to byte-identical trees" ||
+  { fail "v1 and v2 goldens upgrade to different trees:"; head -30 diff.txt | sed 's/^/    /'; }
+cmp -s v1-tree-direct.jsonl v2-bi-direct.jsonl && ok "v1 tree and v2 jsonl load to the same store" || fail "v1 tree and v2 jsonl load to different stores"
+
+# The version 2 binary loads the version 1 golden (its 1 -> 2 steps) and
+# dumps exactly the version 2 golden.
+s2="sqlite://$work/v2bin.db"
+"$v2bin" init "$s2" >/dev/null 2>&1
+check "v2 binary loads the v1 golden" 0 "$(run "$v2bin" load "$s2" "$golden/v1/tree")"
+expect_text "v2 binary upgrades 1 -> 2" out.txt "upgraded from bi version 1 to 2 while loading"
+"$v2bin" dump "$s2" v2bin-tree 2>/dev/null
+diff -r v2bin-tree "$golden/v2/tree" >/dev/null && ok "... and dumps the v2 golden byte for byte" || fail "the v2 binary's upgrade of the v1 golden differs from the v2 golden"
+
+# ---- PostgreSQL loads the old dumps the same way ------------------------------------------------------
+pgdb="mp_evolution_$$"
+PGOPTIONS="--client-min-messages=warning" psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
+pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
+trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
+"$bin" init "$pgurl" >/dev/null 2>&1
+check "v1 golden loads into PostgreSQL" 0 "$(run "$bin" load "$pgurl" "$golden/v1/tree")"
+"$bin" dump "$pgurl" pg.jsonl 2>/dev/null
+cmp -s pg.jsonl v1-tree-direct.jsonl && ok "PostgreSQL and SQLite hold the same after loading the v1 golden" || fail "PostgreSQL and SQLite differ"
+
+# ---- newer dumps are refused, naming both versions ---------------------------------------------------
+s1="sqlite://$work/v1bin.db"
+"$v1bin" init "$s1" >/dev/null 2>&1
+check "v1 binary refuses a v2 dump" 1 "$(run "$v1bin" load "$s1" "$golden/v2/bi.jsonl")"
+expect_text "naming versions 2 and 1" err.txt "this dump is bi version 2, newer than this metaport's bi version 1: refusing to load it"
+check "v2 binary refuses a v3 dump" 1 "$(run "$v2bin" load "$s2" v1-tree-up)"
+expect_text "naming versions 3 and 2" err.txt "this dump is bi version 3, newer than this metaport's bi version 2: refusing to load it"
+{ echo '{"metaport":"dump","format":1,"schema":"bi","version":4}'; echo '{"metaport":"end","counts":{},"total":0}'; } >v4.jsonl
+check "the current binary refuses a v4 dump" 1 "$(run "$bin" load "$(fresh v4)" v4.jsonl)"
+expect_text "naming versions 4 and 3" err.txt "this dump is bi version 4, newer than this metaport's bi version 3"
+check "... and upgrade refuses it too" 1 "$(run "$bin" upgrade v4.jsonl v4-up.jsonl)"
+expect_text "upgrade names versions 4 and 3" err.txt "this dump is bi version 4, newer than this metaport's bi version 3"
+
+# ---- a clause the converter cannot convert: an error with file:line:col and path, nothing written ----
+cp -rL "$golden/v2/tree" broken
+card=broken/collections/main/analytics/sales/broken_filter.yaml
+cat >"$card" <<'EOF'
+name: Broken filter
+entity_id: BRoKeNFiLTeRCaRD00001
+display: table
+type: question
+creator_id: ana@example.com
+collection_id: SaLeSCoLLeCTioN000001
+dataset_query:
+  type: query
+  database: Sample Database
+  query:
+    source-table: [Sample Database, PUBLIC, ORDERS]
+    filter:
+    - and
+    - ['>', [field, [Sample Database, PUBLIC, ORDERS, TOTAL], null], 10]
+    - ['>', [field, [Sample Database, PUBLIC, ORDERS, CREATED_AT], null], [relative-datetime, -30, day]]
+visualization_settings: {}
+serdes/meta:
+- id: BRoKeNFiLTeRCaRD00001
+  label: broken_filter
+  model: Card
+EOF
+broken_store="$(fresh broken)"
+check "a dump with an unconvertible clause fails to load" 1 "$(run "$bin" load "$broken_store" broken)"
+expect_text "the failure names file:line:col, path and clause" out.txt \
+  "broken_filter.yaml:15:[0-9]+: .*dataset_query.query.filter\[2\]\[2\]: cannot convert clause 'relative-datetime'"
+"$bin" dump "$broken_store" broken.jsonl 2>/dev/null
+[[ "$(grep -c '"kind"' broken.jsonl)" == 0 ]] && ok "nothing was loaded" || fail "the failed load wrote entities"
+check "upgrade of that dump fails" 1 "$(run "$bin" upgrade broken broken-up)"
+expect_text "upgrade names the clause and path" err.txt "broken_filter.yaml:15:[0-9]+: dataset_query.query.filter\[2\]\[2\]: .*cannot convert clause 'relative-datetime'"
+[[ ! -e broken-up ]] && ok "no upgraded tree was left behind" || fail "a failed upgrade left broken-up"
+
+# ---- the version 1 model finds references inside legacy queries ---------------------------------------
+cp -rL "$golden/v1/tree" missing
+cat >missing/collections/main/analytics/sales/missing_field.yaml <<'EOF'
+name: Missing field
+entity_id: MiSSiNGFieLDCaRD00001
+display: table
+dataset: false
+creator_id: ana@example.com
+collection_id: SaLeSCoLLeCTioN000001
+dataset_query:
+  type: query
+  database: Sample Database
+  query:
+    source-table: [Sample Database, PUBLIC, ORDERS]
+    breakout:
+    - [field, [Sample Database, PUBLIC, ORDERS, SHIPPED_AT], {temporal-unit: month}]
+visualization_settings: {}
+serdes/meta:
+- id: MiSSiNGFieLDCaRD00001
+  label: missing_field
+  model: Card
+EOF
+check "v1 binary: a legacy query naming a missing field fails validation" 1 "$(run "$v1bin" validate missing)"
+expect_text "the reference is found in the legacy query" out.txt \
+  "missing_field.yaml:13:[0-9]+: dataset_query.query.breakout\[0\]\[1\]: references Field .*SHIPPED_AT"
+
+echo "$failures failures"
+((failures == 0))
