@@ -219,6 +219,17 @@ TEST(LegacyMbql, ComparisonsAndFunctions) {
                   J(R"(["concat", {}, ["field", {}, "NAME"], " <", ["field", {}, "EMAIL"], ">"])"));
 }
 
+TEST(LegacyMbql, TemporalAndWindowFunctions) {
+  EXPECT_CONVERTS(clause(R"(["interval", 7, "day"])"), J(R"(["interval", {}, 7, "day"])"));
+  EXPECT_CONVERTS(clause(R"(["get-week", ["field", "CREATED_AT", null], "iso"])"),
+                  J(R"(["get-week", {}, ["field", {}, "CREATED_AT"], "iso"])"));
+  EXPECT_CONVERTS(clause(R"(["datetime", ["field", "STAMP", null], {"mode": "unix-seconds"}])"),
+                  J(R"(["datetime", {"mode": "unix-seconds"}, ["field", {}, "STAMP"]])"));
+  // Legacy MBQL already wrote offset with its options second.
+  EXPECT_CONVERTS(clause(R"(["offset", {"name": "prev"}, ["sum", ["field", "TOTAL", null]], -1])"),
+                  J(R"(["offset", {"name": "prev"}, ["sum", {}, ["field", {}, "TOTAL"]], -1])"));
+}
+
 TEST(LegacyMbql, CaseWithDefault) {
   EXPECT_CONVERTS(clause(R"(["case", [[[">", ["field", "PRICE", null], 100], "Premium"], [["<=", ["field", "PRICE", null], 20], "Budget"]], {"default": "Standard"}])"),
                   J(R"(["case", {}, [[[">", {}, ["field", {}, "PRICE"], 100], "Premium"], [["<=", {}, ["field", {}, "PRICE"], 20], "Budget"]], "Standard"])"));
