@@ -255,6 +255,30 @@ class TreeLayout : public metaport::Layout {
     ++n_indexed_;
   }
 
+  // What make_node() (and the data_path() it calls) reads, by role: a tree
+  // dump indexes 100k entities without parsing their queries.
+  // tests/bi_layout/index_members_test.cc checks the lists against
+  // whole documents.
+  std::optional<std::vector<std::string>> index_members(const metaport::KindInfo& kind) const override {
+    using tree_layout_detail::find_rule;
+    const auto* rule = find_rule(kind.name);
+    std::vector<std::string> m{"created_at"};
+    if (!rule) m.emplace_back("name");
+    else if (!rule->name_member.empty()) m.emplace_back(rule->name_member);
+    switch (rule ? rule->role : Role::Flat) {
+      case Role::Collection: m.insert(m.end(), {"namespace", "parent_id"}); break;
+      case Role::Card: m.insert(m.end(), {"dashboard_id", "document_id", "collection_id"}); break;
+      case Role::Item: m.emplace_back("collection_id"); break;
+      case Role::Database: m.emplace_back("name"); break;
+      case Role::Table: m.insert(m.end(), {"db_id", "schema", "name"}); break;
+      case Role::Field: m.insert(m.end(), {"parent_id", "table_id", "name"}); break;
+      case Role::FieldSidecar: m.emplace_back("serdes/meta"); break;
+      case Role::TableChild: m.insert(m.end(), {"table_id", "definition"}); break;
+      case Role::Schema: case Role::Flat: case Role::Settings: break;
+    }
+    return m;
+  }
+
   std::string path_of(const metaport::Entity& e) override {
     if (!e.kind) throw std::invalid_argument("bi::TreeLayout::path_of: entity " + e.key.str() + " has no kind");
     if (!finalized_) finalize();

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "metaport/entity.hpp"
 #include "metaport/kind_info.hpp"
@@ -20,6 +21,14 @@ class Layout {
   virtual ~Layout() = default;
   // Dump, first pass: every entity that will be written (remember what paths need).
   virtual void index(const Entity& e) = 0;
+  // The members index() reads from an entity of `kind` (names as on disk);
+  // nullopt: it may read any. The dump then hands index() entities holding
+  // only these members: it does not parse the large free-form documents
+  // (queries, settings) twice. path_of() always gets the whole entity.
+  virtual std::optional<std::vector<std::string>> index_members(const KindInfo& kind) const {
+    (void)kind;
+    return std::nullopt;
+  }
   // Dump, second pass: the entity's file, relative to the tree root, '/'-separated.
   // Must be deterministic and distinct for distinct entities.
   virtual std::string path_of(const Entity& e) = 0;
@@ -37,6 +46,9 @@ class GenericLayout : public Layout {
  public:
   explicit GenericLayout(std::vector<std::string> kinds) {
     for (auto& k : kinds) folders_[snake_case(k)] = k;
+  }
+  std::optional<std::vector<std::string>> index_members(const KindInfo&) const override {
+    return std::vector<std::string>{"name", "title"};  // what slug_of reads
   }
   void index(const Entity& e) override {
     auto& first = first_[{e.kind->name, slug_of(e)}];

@@ -1,10 +1,14 @@
 #include "runtime/engine/dump.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,6 +23,89 @@
 
 namespace metaport::engine {
 namespace {
+
+// Rows from the scanning thread to one writing thread, in order, in batches
+// (a handoff per row would cost more than it saves). Reading rows from the
+// store and turning them into documents take about the same time on a jsonl
+// dump, so the two overlap on two cores (docs/performance.md). Bounded: at
+// most kMaxBatches batches wait. The first error of the writing thread stops
+// both; push() returns it.
+class RowPipeline {
+ public:
+  using Sink = std::function<Status(std::size_t k, const store::Row& row)>;
+  explicit RowPipeline(Sink sink) : sink_(std::move(sink)), thread_([this] { run(); }) {}
+  ~RowPipeline() { (void)finish(); }
+
+  // Takes the row's contents (the caller's row is left with empty columns).
+  Status push(std::size_t k, store::Row& row) {
+    batch_.push_back(Item{k, store::Row(row.size())});
+    batch_.back().row.swap(row);
+    if (batch_.size() < kBatch) return ok_status();
+    return hand_over();
+  }
+  // Waits for every pushed row; the writing thread's first error, if any.
+  Status finish() {
+    if (thread_.joinable()) {
+      (void)hand_over();
+      {
+        std::lock_guard<std::mutex> l(m_);
+        done_ = true;
+      }
+      ready_.notify_all();
+      thread_.join();
+    }
+    std::lock_guard<std::mutex> l(m_);
+    return error_;
+  }
+
+ private:
+  static constexpr std::size_t kBatch = 128, kMaxBatches = 16;
+  struct Item {
+    std::size_t k;
+    store::Row row;
+  };
+  Status hand_over() {
+    std::unique_lock<std::mutex> l(m_);
+    room_.wait(l, [&] { return queue_.size() < kMaxBatches || !error_; });
+    if (!error_) return error_;
+    if (!batch_.empty()) queue_.push_back(std::move(batch_));
+    batch_ = {};
+    batch_.reserve(kBatch);
+    l.unlock();
+    ready_.notify_one();
+    return ok_status();
+  }
+  void run() {
+    std::unique_lock<std::mutex> l(m_);
+    for (;;) {
+      ready_.wait(l, [&] { return done_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      std::vector<Item> batch = std::move(queue_.front());
+      queue_.pop_front();
+      const bool failed = !error_;
+      l.unlock();
+      room_.notify_one();
+      Status s = ok_status();
+      if (!failed)
+        for (const Item& it : batch)
+          if (s = sink_(it.k, it.row); !s) break;
+      l.lock();
+      if (!s && error_) {
+        error_ = std::move(s);
+        room_.notify_all();  // a waiting push() returns the error
+      }
+    }
+  }
+
+  Sink sink_;
+  std::vector<Item> batch_;  // the scanning thread's, not yet handed over
+  std::mutex m_;
+  std::condition_variable ready_, room_;
+  std::deque<std::vector<Item>> queue_;
+  bool done_ = false;
+  Status error_ = ok_status();
+  std::thread thread_;  // last: starts once the rest is built
+};
 
 class Dumper {
  public:
@@ -52,8 +139,12 @@ class Dumper {
     }
     if (writer_.needs_index()) {
       Progress p(opts_.progress, "indexing", total);
-      auto s = each_row([&](std::size_t k, const Key&, const store::Row& row) -> Status {
-        auto e = store::entity_value_from_row(tables_[k], row, lookup_);
+      // Per kind, the member columns the layout reads (empty: all).
+      std::vector<std::optional<std::vector<bool>>> index_columns(schema_.kinds.size());
+      auto s = each_row([&](std::size_t k, const Key&, store::Row& row) -> Status {
+        auto& cols = index_columns[k];
+        if (!cols) cols = index_columns_of(k);
+        auto e = store::entity_value_from_row(tables_[k], row, lookup_, *cols);
         if (!e) return e.errors();
         e->kind = &*schema_.kinds[k];
         writer_.index(*e);
@@ -67,33 +158,50 @@ class Dumper {
     h.version = schema_.version;
     if (auto s = writer_.begin(h); !s) return s.errors();
     Progress p(opts_.progress, "dumping", total);
+    // Every reference map before the first row: the writing thread reads
+    // them while this one scans (and preloads nothing more).
+    for (std::size_t k = 0; k < schema_.kinds.size(); ++k)
+      if (wanted(k))
+        if (auto pre = preload_refs(*schema_.kinds[k]); !pre) return pre.errors();
     // A writer that takes JSON text gets the document rendered straight from
     // the row (RowJson, per kind); the rows RowJson declines and every other
     // writer take the Value path.
     std::vector<std::unique_ptr<RowJson>> fast(schema_.kinds.size());
+    std::vector<bool> has_secrets(schema_.kinds.size(), false);
+    for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
+      if (!wanted(k)) continue;
+      has_secrets[k] = kind_has_secrets(*schema_.kinds[k]);
+      if (writer_.takes_json())
+        fast[k] = std::make_unique<RowJson>(tables_[k], opts_.keep_secrets,
+                                            [&](const store::Column& c, const FieldDesc& f) {
+                                              return &ref_json(c.ref_kind, f.type.ref_shape != KeyShape::path);
+                                            });
+    }
     std::vector<std::size_t> counts(schema_.kinds.size(), 0);
-    std::vector<int> has_secrets(schema_.kinds.size(), -1);
     std::string doc_json;
     Value scratch;
-    auto s = each_row([&](std::size_t k, const Key&, const store::Row& row) -> Status {
+    // Runs on the pipeline's thread: rows become documents and go to the
+    // writer while this thread reads the next ones from the store.
+    auto write_row = [&](std::size_t k, const store::Row& row) -> Status {
       const KindInfo& kind = *schema_.kinds[k];
-      ++counts[k];
-      p.tick();
-      if (writer_.takes_json()) {
-        // jsonl: the document straight from the row, when it can be.
-        if (!fast[k]) fast[k] = std::make_unique<RowJson>(tables_[k], opts_.keep_secrets,
-                                                          [&](const store::Column& c, const FieldDesc& f) {
-                                                            return &ref_json(c.ref_kind, f.type.ref_shape != KeyShape::path);
-                                                          });
+      if (fast[k]) {
         doc_json.clear();
         if (fast[k]->append(row, doc_json)) return writer_.write_json(kind, doc_json);
       }
       auto e = store::entity_value_from_row(tables_[k], row, lookup_);
       if (!e) return e.errors();
       e->kind = &kind;
-      if (has_secrets[k] < 0) has_secrets[k] = kind_has_secrets(kind) ? 1 : 0;
-      return writer_.write(*e, present(*e, opts_.keep_secrets, has_secrets[k] == 1, scratch));
+      return writer_.write(*e, present(*e, opts_.keep_secrets, has_secrets[k], scratch));
+    };
+    RowPipeline pipe(write_row);
+    auto scanned = each_row([&](std::size_t k, const Key&, store::Row& row) -> Status {
+      ++counts[k];
+      p.tick();
+      return pipe.push(k, row);
     });
+    // The writer's error came from an earlier row than a scan error would.
+    auto written = pipe.finish();
+    auto s = !written ? written : scanned;
     for (std::size_t k = 0; k < counts.size(); ++k)
       if (counts[k]) report_.counts[schema_.kinds[k]->name] += counts[k];
     if (!s) return s.errors();
@@ -111,6 +219,18 @@ class Dumper {
     if (!opts_.only.empty() && std::find(opts_.only.begin(), opts_.only.end(), kind.name) == opts_.only.end())
       return false;
     return true;
+  }
+
+  // The columns of kind k's table that hold the members the writer's index
+  // pass reads; empty: all of them.
+  std::vector<bool> index_columns_of(std::size_t k) const {
+    auto members = writer_.index_members(*schema_.kinds[k]);
+    if (!members) return {};
+    const store::TableDesc& t = tables_[k];
+    std::vector<bool> cols(t.columns.size(), false);
+    for (const auto& m : *members)
+      if (std::size_t c = t.member_column(m); c != store::TableDesc::npos) cols[c] = true;
+    return cols;
   }
 
   // id -> key of the kinds a kind's columns refer to, loaded before its rows
@@ -134,9 +254,11 @@ class Dumper {
   std::optional<Key> key_of_id(const std::string& kind, std::int64_t id) {
     auto k = kind_index_.find(kind);
     if (k == kind_index_.end()) return std::nullopt;
-    auto& m = ids_[k->second];
-    auto it = m.find(id);
-    if (it == m.end()) return std::nullopt;
+    // Read only (find, not []): the writing thread looks keys up too.
+    auto m = ids_.find(k->second);
+    if (m == ids_.end()) return std::nullopt;
+    auto it = m->second.find(id);
+    if (it == m->second.end()) return std::nullopt;
     return it->second;
   }
 
@@ -162,7 +284,8 @@ class Dumper {
   // contents. f gets the kind's index, the key and the row (columns as in
   // tables_[k]); turning the row into a document is f's business, so the
   // jsonl path can skip the Value tree.
-  using RowFn = std::function<Status(std::size_t k, const Key& key, const store::Row& row)>;
+  // f may take the row's contents (swap it out): the scan refills it.
+  using RowFn = std::function<Status(std::size_t k, const Key& key, store::Row& row)>;
   Status each_row(const RowFn& f) {
     for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
       if (!wanted(k)) continue;
@@ -180,7 +303,7 @@ class Dumper {
       };
       std::unordered_set<std::string> out;
       std::multimap<std::string, Held> waiting;  // parent key -> children
-      std::function<Status(const Key&, const store::Row&)> emit = [&](const Key& key, const store::Row& row) -> Status {
+      std::function<Status(const Key&, store::Row&)> emit = [&](const Key& key, store::Row& row) -> Status {
         if (auto s = f(k, key, row); !s) return s;
         if (self_parent == store::TableDesc::npos) return ok_status();
         std::string ks = key.str();

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_set>
 
 #include "metaport/format/json.hpp"
 #include "metaport/format/yaml_reader.hpp"
 #include "metaport/format/yaml_writer.hpp"
+#include "runtime/format/file_pool.hpp"
 
 namespace fs = std::filesystem;
 
@@ -122,8 +124,9 @@ class StreamWriter : public DumpWriter {
 class TreeWriter : public DumpWriter {
  public:
   TreeWriter(std::string dir, std::string tmp, std::unique_ptr<Layout> layout)
-      : dir_(std::move(dir)), tmp_(std::move(tmp)), layout_(std::move(layout)) {}
+      : dir_(std::move(dir)), tmp_(std::move(tmp)), layout_(std::move(layout)), files_(std::make_unique<FilePool>()) {}
   ~TreeWriter() override {
+    files_.reset();  // its threads may still be writing into tmp_
     if (!done_) {
       std::error_code ec;
       fs::remove_all(tmp_, ec);
@@ -131,6 +134,9 @@ class TreeWriter : public DumpWriter {
   }
   bool needs_index() const override { return true; }
   void index(const Entity& e) override { layout_->index(e); }
+  std::optional<std::vector<std::string>> index_members(const KindInfo& kind) const override {
+    return layout_->index_members(kind);
+  }
   Status begin(const DumpHeader& h) override {
     Value v = Value::object();
     v.set("format", h.format);
@@ -142,11 +148,15 @@ class TreeWriter : public DumpWriter {
     std::string rel = layout_->path_of(e);
     if (!written_.insert(rel).second)
       return make_error("two entities were given the same file " + rel + " (a layout bug)");
-    buf_.clear();
-    yaml::write(buf_, doc);
-    return io::write_file(tmp_ + "/" + rel, buf_);
+    std::string text;
+    text.reserve(last_size_ + last_size_ / 4);
+    yaml::write(text, doc);
+    last_size_ = text.size();
+    // Files are created by the pool's threads while this one renders the next.
+    return files_->write(tmp_ + "/" + rel, std::move(text));
   }
   Status finish(const Counts&) override {
+    if (auto s = files_->finish(); !s) return s;
     std::error_code ec;
     std::string old;
     if (fs::exists(dir_, ec)) {
@@ -167,8 +177,9 @@ class TreeWriter : public DumpWriter {
  private:
   std::string dir_, tmp_;
   std::unique_ptr<Layout> layout_;
-  std::set<std::string> written_;
-  std::string buf_;
+  std::unique_ptr<FilePool> files_;
+  std::unordered_set<std::string> written_;
+  std::size_t last_size_ = 1024;
   bool done_ = false;
 };
 

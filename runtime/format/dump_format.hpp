@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "metaport/entity.hpp"
 #include "metaport/layout.hpp"
@@ -42,6 +43,9 @@ class DumpWriter {
   // The tree format places files by a Layout that must see every entity first.
   virtual bool needs_index() const { return false; }
   virtual void index(const Entity&) {}
+  // The members index() reads (Layout::index_members): the entities it gets
+  // may hold only those. nullopt: the whole document.
+  virtual std::optional<std::vector<std::string>> index_members(const KindInfo&) const { return std::nullopt; }
   virtual Status begin(const DumpHeader& h) = 0;
   // `doc` is the document as it is to appear (secrets redacted, unknowns back in place).
   virtual Status write(const Entity& e, const Value& doc) = 0;

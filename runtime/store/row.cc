@@ -134,6 +134,11 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
 }
 
 Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const KeyLookup& lookup) {
+  return entity_value_from_row(t, row, lookup, {});
+}
+
+Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const KeyLookup& lookup,
+                                     const std::vector<bool>& columns) {
   if (row.size() != t.columns.size())
     return make_error(t.table + ": a row of " + std::to_string(row.size()) + " columns, the table has " +
                       std::to_string(t.columns.size()));
@@ -162,6 +167,7 @@ Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const K
   Value::Object obj;
   obj.reserve(t.columns.size() - TableDesc::kFirstMember);
   for (std::size_t i = TableDesc::kFirstMember; i < t.columns.size(); ++i) {
+    if (!columns.empty() && !columns[i]) continue;  // not asked for
     const Column& c = t.columns[i];
     const FieldDesc& f = fields[static_cast<std::size_t>(c.field)];
     if (c.absent_bit >= 0 && (absent >> c.absent_bit & 1)) continue;

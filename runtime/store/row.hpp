@@ -57,6 +57,13 @@ Result<EntityRow> row_from_entity(const TableDesc& table, const Entity& entity, 
 // redaction marker: its value is unknown to this store (it was inserted from
 // a redacted dump), which is not the same as null.
 Result<Entity> entity_value_from_row(const TableDesc& table, const Row& row, const KeyLookup& lookup);
+// The same with only the member columns flagged in `columns` (indexed like
+// TableDesc::columns); the other members are left out of the document, and
+// their columns are not even read (an empty `columns`: every member, as
+// above). For a pass that needs a few members of
+// every entity: a tree dump's layout index skips parsing the big JSON ones.
+Result<Entity> entity_value_from_row(const TableDesc& table, const Row& row, const KeyLookup& lookup,
+                                     const std::vector<bool>& columns);
 
 // The mp_unknown JSON text of a list of unknowns ("" when there are none) and
 // its inverse.
