@@ -26,9 +26,11 @@ namespace {
 
 // Rows from the scanning thread to one writing thread, in order, in batches
 // (a handoff per row would cost more than it saves). Reading rows from the
-// store and turning them into documents take about the same time on a jsonl
-// dump, so the two overlap on two cores (docs/performance.md). Bounded: at
-// most kMaxBatches batches wait. The first error of the writing thread stops
+// store and turning them into documents take comparable time on a jsonl
+// dump, so the two overlap on two cores (docs/performance.md). Rows travel
+// back once written, and the scan refills their strings in place: no
+// allocation per row once the pipeline is warm. Bounded: at most
+// kMaxBatches batches wait. The first error of the writing thread stops
 // both; push() returns it.
 class RowPipeline {
  public:
@@ -36,11 +38,15 @@ class RowPipeline {
   explicit RowPipeline(Sink sink) : sink_(std::move(sink)), thread_([this] { run(); }) {}
   ~RowPipeline() { (void)finish(); }
 
-  // Takes the row's contents (the caller's row is left with empty columns).
+  // Takes the row's contents; the caller's row gets an old row's columns back
+  // (as many as it had), for the scan to overwrite.
   Status push(std::size_t k, store::Row& row) {
-    batch_.push_back(Item{k, store::Row(row.size())});
-    batch_.back().row.swap(row);
-    if (batch_.size() < kBatch) return ok_status();
+    if (batch_.n == batch_.items.size()) batch_.items.emplace_back();
+    Item& it = batch_.items[batch_.n++];
+    it.k = k;
+    it.row.resize(row.size());
+    it.row.swap(row);
+    if (batch_.n < kBatch) return ok_status();
     return hand_over();
   }
   // Waits for every pushed row; the writing thread's first error, if any.
@@ -59,37 +65,56 @@ class RowPipeline {
   }
 
  private:
-  static constexpr std::size_t kBatch = 128, kMaxBatches = 16;
+  static constexpr std::size_t kBatch = 256, kMaxBatches = 8;
   struct Item {
-    std::size_t k;
+    std::size_t k = 0;
     store::Row row;
+  };
+  struct Batch {
+    std::vector<Item> items;
+    std::size_t n = 0;  // items in use
   };
   Status hand_over() {
     std::unique_lock<std::mutex> l(m_);
-    room_.wait(l, [&] { return queue_.size() < kMaxBatches || !error_; });
+    if (queue_.size() >= kMaxBatches && error_) {
+      scanner_waits_ = true;
+      room_.wait(l, [&] { return queue_.size() < kMaxBatches || !error_; });
+      scanner_waits_ = false;
+    }
     if (!error_) return error_;
-    if (!batch_.empty()) queue_.push_back(std::move(batch_));
-    batch_ = {};
-    batch_.reserve(kBatch);
+    if (batch_.n > 0) queue_.push_back(std::move(batch_));
+    batch_ = Batch{};
+    if (!free_.empty()) {
+      batch_ = std::move(free_.back());
+      free_.pop_back();
+    }
+    const bool wake = writer_waits_;
     l.unlock();
-    ready_.notify_one();
+    if (wake) ready_.notify_one();  // a wake-up per batch only when it sleeps
     return ok_status();
   }
   void run() {
     std::unique_lock<std::mutex> l(m_);
     for (;;) {
-      ready_.wait(l, [&] { return done_ || !queue_.empty(); });
+      if (queue_.empty() && !done_) {
+        writer_waits_ = true;
+        ready_.wait(l, [&] { return done_ || !queue_.empty(); });
+        writer_waits_ = false;
+      }
       if (queue_.empty()) return;
-      std::vector<Item> batch = std::move(queue_.front());
+      Batch batch = std::move(queue_.front());
       queue_.pop_front();
       const bool failed = !error_;
+      const bool wake = scanner_waits_;
       l.unlock();
-      room_.notify_one();
+      if (wake) room_.notify_one();
       Status s = ok_status();
       if (!failed)
-        for (const Item& it : batch)
-          if (s = sink_(it.k, it.row); !s) break;
+        for (std::size_t i = 0; i < batch.n; ++i)
+          if (s = sink_(batch.items[i].k, batch.items[i].row); !s) break;
+      batch.n = 0;
       l.lock();
+      free_.push_back(std::move(batch));
       if (!s && error_) {
         error_ = std::move(s);
         room_.notify_all();  // a waiting push() returns the error
@@ -98,11 +123,11 @@ class RowPipeline {
   }
 
   Sink sink_;
-  std::vector<Item> batch_;  // the scanning thread's, not yet handed over
+  Batch batch_;  // the scanning thread's, not yet handed over
   std::mutex m_;
   std::condition_variable ready_, room_;
-  std::deque<std::vector<Item>> queue_;
-  bool done_ = false;
+  std::deque<Batch> queue_, free_;
+  bool done_ = false, writer_waits_ = false, scanner_waits_ = false;
   Status error_ = ok_status();
   std::thread thread_;  // last: starts once the rest is built
 };
@@ -281,9 +306,11 @@ class Dumper {
   // Calls f for every row of every wanted (and selected) entity, in
   // dependency order: kinds in the schema's order, rows by key, and for a
   // kind that contains itself (Parent<Self>) every container before its
-  // contents. f gets the kind's index, the key and the row (columns as in
-  // tables_[k]); turning the row into a document is f's business, so the
-  // jsonl path can skip the Value tree.
+  // contents. f gets the kind's index, the key (parsed only when a selection
+  // or a self-containing kind needs it, else empty: parsing 100k keys for
+  // nothing showed in profiles) and the row (columns as in tables_[k]);
+  // turning the row into a document is f's business, so the jsonl path can
+  // skip the Value tree.
   // f may take the row's contents (swap it out): the scan refills it.
   using RowFn = std::function<Status(std::size_t k, const Key& key, store::Row& row)>;
   Status each_row(const RowFn& f) {
@@ -297,6 +324,8 @@ class Dumper {
         if (fd.type.tag == TypeDesc::Tag::Ref && fd.type.parent && fd.type.ref_kind == kind.name)
           self_parent = table.member_column(fd.name);
       if (auto s = preload_refs(kind); !s) return s;
+      const bool need_key = !selection_.empty() || self_parent != store::TableDesc::npos;
+      static const Key no_key;
       struct Held {
         Key key;
         store::Row row;
@@ -317,6 +346,9 @@ class Dumper {
         return ok_status();
       };
       auto scanned = store_.scan(kind.name, [&](std::int64_t, store::Row& row) -> Status {
+        // Only a selection or a kind that contains itself looks at keys here;
+        // the writers get theirs from the row (a bad mp_key is their error).
+        if (!need_key) return emit(no_key, row);
         std::optional<Key> key;
         if (row.size() == table.columns.size() && row[store::TableDesc::kKey].is_text())
           key = store::key_from_text(row[store::TableDesc::kKey].as_text(), table.key_single);

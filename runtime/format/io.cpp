@@ -64,9 +64,20 @@ class FdOutput : public Output {
   static constexpr std::size_t kBuf = 256 * 1024;
   Status flush() {
     auto s = write_all(fd_, buf_, name_);
+    written_ += buf_.size();
     buf_.clear();
+    // A file (not a pipe) is synced at close. Starting its write-back now,
+    // every few MiB, without waiting, leaves that final fsync little to do:
+    // it took 0.1 s of a 0.7 s jsonl dump (docs/performance.md).
+    if (s && !tmp_.empty() && written_ - started_ >= kWriteBackStep) {
+      (void)::sync_file_range(fd_, static_cast<off_t>(started_), static_cast<off_t>(written_ - started_),
+                              SYNC_FILE_RANGE_WRITE);
+      started_ = written_;
+    }
     return s;
   }
+  static constexpr std::size_t kWriteBackStep = 8u << 20;
+  std::size_t written_ = 0, started_ = 0;  // bytes written; write-back started up to
   int fd_;
   std::string name_, tmp_, final_;
   std::string buf_;

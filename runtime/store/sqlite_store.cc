@@ -44,6 +44,19 @@ SqlValue column_value(sqlite3_stmt* s, int i) {
   }
 }
 
+// column_value into an existing value: text goes into the string already
+// there, so a scan whose caller recycles its rows allocates nothing per row
+// (the dump hands rows to its writing thread and gets them back).
+void assign_column(SqlValue& v, sqlite3_stmt* s, int i) {
+  const int type = sqlite3_column_type(s, i);
+  if (v.is_text() && type != SQLITE_NULL && type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    v.as_text().assign(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s, i)));
+    return;
+  }
+  v = column_value(s, i);
+}
+
 std::string column_list(const TableDesc& t) {
   std::string s;
   for (std::size_t i = 0; i < t.columns.size(); ++i) s += (i ? ", " : "") + quote_ident(t.columns[i].name);
@@ -132,7 +145,7 @@ class SqliteStore final : public SqlStoreBase {
       if (rc == SQLITE_DONE) return ok_status();
       if (rc != SQLITE_ROW) return error_at(t, "scan", "", sqlite3_errmsg(db_));
       const std::int64_t id = sqlite3_column_int64(*s, 0);
-      for (int i = 0; i < n; ++i) row[static_cast<std::size_t>(i)] = column_value(*s, i + 1);
+      for (int i = 0; i < n; ++i) assign_column(row[static_cast<std::size_t>(i)], *s, i + 1);
       if (auto st = sink(id, row); !st) return st;
     }
   }
