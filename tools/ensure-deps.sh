@@ -18,6 +18,8 @@ METAPORT_APT_PACKAGES=(
   libcli11-dev libfmt-dev libzstd-dev
   # tools and servers used by tests
   sqlite3 postgresql git
+  # bench/run measures wall time and peak memory with /usr/bin/time
+  time
 )
 
 # Node.js and npm are checked by command, not by package: a machine may carry a
