@@ -322,7 +322,11 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
   };
   if ((*w)->needs_index()) {
     Errors errs = pass(**reader, [&](const Entity& e) { (*w)->index(e); return ok_status(); });
-    if (!errs.empty()) { print_errors(errs); return kDataProblem; }
+    if (!errs.empty()) {
+      print_errors(errs);
+      std::fprintf(stderr, "nothing was written to %s\n", out.c_str());
+      return kDataProblem;
+    }
     reader = open_in();
     if (!reader) { print_errors(reader.errors()); return kUsage; }
   }

@@ -22,13 +22,25 @@ std::string LoadReport::text() const {
   std::snprintf(line, sizeof line, "%-22s %9zu %9zu %9zu %9zu\n", "total", total.created, total.updated, total.skipped,
                 total.failed);
   out += line;
+  // Long lists are cut for a person; --report json has them all.
+  auto list = [&](const std::vector<std::string>& items) {
+    std::size_t shown = 0;
+    for (const auto& s : items) {
+      if (++shown > 12) {
+        out += "  ... and " + std::to_string(items.size() - 12) + " more (--report json lists them all)\n";
+        break;
+      }
+      out += "  " + s + "\n";
+    }
+  };
   if (!stubs.empty()) {
-    out += "placeholders created for missing data model references (--stub-missing):\n";
-    for (const auto& s : stubs) out += "  " + s + "\n";
+    out += std::to_string(stubs.size()) + " placeholders created for missing data model references (--stub-missing):\n";
+    list(stubs);
   }
   if (!placeholders.empty()) {
-    out += "placeholder users created (their content keeps them as creator; use --user EMAIL to attribute it to someone else):\n";
-    for (const auto& s : placeholders) out += "  " + s + "\n";
+    out += std::to_string(placeholders.size()) +
+           " placeholder users created (content keeps them as its creator; --user EMAIL attributes it to an existing user):\n";
+    list(placeholders);
   }
   if (remapped) out += std::to_string(remapped) + " references to missing users attributed to the --user account\n";
   for (const auto& n : notes) out += n + "\n";

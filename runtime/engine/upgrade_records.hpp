@@ -42,7 +42,7 @@ class UpgradedRecords {
         for (auto e : step_errors.list()) {
           if (e.file.empty()) e.file = r.origin.file;
           if (!e.mark.known()) e.mark = r.origin.mark;
-          e.message = r.kind + ": " + e.message;
+          if (e.entity.empty()) e.entity = r.kind;
           errors.add(std::move(e));
         }
         continue;

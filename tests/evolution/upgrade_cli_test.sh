@@ -152,7 +152,7 @@ expect_text "the failure names file:line:col, path and clause" out.txt \
 "$bin" dump "$broken_store" broken.jsonl 2>/dev/null
 [[ "$(grep -c '"kind"' broken.jsonl)" == 0 ]] && ok "nothing was loaded" || fail "the failed load wrote entities"
 check "upgrade of that dump fails" 1 "$(run "$bin" upgrade broken broken-up)"
-expect_text "upgrade names the clause and path" err.txt "broken_filter.yaml:15:[0-9]+: dataset_query.query.filter\[2\]\[2\]: .*cannot convert clause 'relative-datetime'"
+expect_text "upgrade names the clause and path" err.txt "broken_filter.yaml:15:[0-9]+: (Card: )?dataset_query.query.filter\[2\]\[2\]: .*cannot convert clause 'relative-datetime'"
 [[ ! -e broken-up ]] && ok "no upgraded tree was left behind" || fail "a failed upgrade left broken-up"
 
 # ---- the version 1 model finds references inside legacy queries ---------------------------------------
