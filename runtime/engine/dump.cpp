@@ -162,32 +162,37 @@ class Dumper {
       if (!n) return n.errors();
       total += static_cast<std::size_t>(*n);
     }
+    // Every reference map before the first row: the other thread reads them
+    // while this one scans (and preloads nothing more).
+    for (std::size_t k = 0; k < schema_.kinds.size(); ++k)
+      if (wanted(k))
+        if (auto pre = preload_refs(*schema_.kinds[k]); !pre) return pre.errors();
     if (writer_.needs_index()) {
       Progress p(opts_.progress, "indexing", total);
       // Per kind, the member columns the layout reads (empty: all).
-      std::vector<std::optional<std::vector<bool>>> index_columns(schema_.kinds.size());
-      auto s = each_row([&](std::size_t k, const Key&, store::Row& row) -> Status {
-        auto& cols = index_columns[k];
-        if (!cols) cols = index_columns_of(k);
-        auto e = store::entity_value_from_row(tables_[k], row, lookup_, *cols);
+      std::vector<std::vector<bool>> index_columns(schema_.kinds.size());
+      for (std::size_t k = 0; k < schema_.kinds.size(); ++k)
+        if (wanted(k)) index_columns[k] = index_columns_of(k);
+      RowPipeline pipe([&](std::size_t k, const store::Row& row) -> Status {
+        auto e = store::entity_value_from_row(tables_[k], row, lookup_, index_columns[k]);
         if (!e) return e.errors();
         e->kind = &*schema_.kinds[k];
         writer_.index(*e);
-        p.tick();
         return ok_status();
       });
-      if (!s) return s.errors();
+      auto scanned = each_row([&](std::size_t k, const Key&, store::Row& row) -> Status {
+        p.tick();
+        return pipe.push(k, row);
+      });
+      auto indexed = pipe.finish();
+      if (!indexed) return indexed.errors();
+      if (!scanned) return scanned.errors();
     }
     format::DumpHeader h;
     h.schema = schema_.name;
     h.version = schema_.version;
     if (auto s = writer_.begin(h); !s) return s.errors();
     Progress p(opts_.progress, "dumping", total);
-    // Every reference map before the first row: the writing thread reads
-    // them while this one scans (and preloads nothing more).
-    for (std::size_t k = 0; k < schema_.kinds.size(); ++k)
-      if (wanted(k))
-        if (auto pre = preload_refs(*schema_.kinds[k]); !pre) return pre.errors();
     // A writer that takes JSON text gets the document rendered straight from
     // the row (RowJson, per kind); the rows RowJson declines and every other
     // writer take the Value path.

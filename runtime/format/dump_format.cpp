@@ -73,16 +73,10 @@ class StreamWriter : public DumpWriter {
       buf_ += "\nentity:";
       if (doc.is_object() && doc.size() > 0) {
         buf_ += '\n';
-        // Indent the entity under `entity:` by writing it as a nested map.
-        std::string inner = yaml::write(doc);
-        std::size_t start = 0;
-        while (start < inner.size()) {
-          std::size_t end = inner.find('\n', start);
-          if (end == std::string::npos) end = inner.size();
-          if (end > start) buf_.append("  ").append(inner, start, end - start);
-          buf_ += '\n';
-          start = end + 1;
-        }
+        // The entity as a map nested under `entity:`, written in place: the
+        // same bytes as indenting yaml::write(doc) line by line, without the
+        // second copy and pass.
+        yaml::detail::write_map_body(buf_, doc, 2, false);
       } else {
         buf_ += " {}\n";
       }

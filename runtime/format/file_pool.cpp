@@ -34,7 +34,7 @@ FilePool::~FilePool() {
     std::lock_guard<std::mutex> l(m_);
     stop_ = true;
   }
-  work_.notify_all();
+  for (auto& w : workers_) w->work.notify_all();
   for (auto& w : workers_) w->thread.join();
 }
 
@@ -42,26 +42,45 @@ Status FilePool::write(std::string path, std::string bytes) {
   // The folder decides the worker (see the header).
   Worker& w = *workers_[std::hash<std::string>{}(folder_of(path)) % workers_.size()];
   std::unique_lock<std::mutex> l(m_);
-  room_.wait(l, [&] { return pending_bytes_ < max_pending_ || !error_; });
+  if (pending_bytes_ >= max_pending_ && error_) {
+    for (auto& other : workers_)  // a few big files may not have woken anyone yet
+      if (other->idle && !other->jobs.empty()) other->work.notify_one();
+    caller_waits_ = true;
+    room_.wait(l, [&] { return pending_bytes_ < max_pending_ || !error_; });
+    caller_waits_ = false;
+  }
   if (!error_) return error_;
-  pending_bytes_ += bytes.size();
+  pending_bytes_ += bytes.capacity();  // what it holds in memory
   ++in_flight_;
   w.jobs.push_back(Job{std::move(path), std::move(bytes)});
+  // An idle worker is woken once a few files wait for it (finish() wakes it
+  // for the rest): one wake-up per file cost more than the file.
+  const bool wake = w.idle && w.jobs.size() >= kWakeAfter;
   l.unlock();
-  work_.notify_all();
+  if (wake) w.work.notify_one();
   return ok_status();
 }
 
 Status FilePool::finish() {
   std::unique_lock<std::mutex> l(m_);
-  room_.wait(l, [&] { return in_flight_ == 0; });
+  for (auto& w : workers_)
+    if (w->idle && !w->jobs.empty()) w->work.notify_one();
+  if (in_flight_ > 0) {
+    caller_waits_ = true;
+    room_.wait(l, [&] { return in_flight_ == 0; });
+    caller_waits_ = false;
+  }
   return error_;
 }
 
 void FilePool::run(Worker& w) {
   std::unique_lock<std::mutex> l(m_);
   for (;;) {
-    work_.wait(l, [&] { return stop_ || !w.jobs.empty(); });
+    if (w.jobs.empty() && !stop_) {
+      w.idle = true;
+      w.work.wait(l, [&] { return stop_ || !w.jobs.empty(); });
+      w.idle = false;
+    }
     if (w.jobs.empty()) return;  // stop, and nothing left
     Job job = std::move(w.jobs.front());
     w.jobs.pop_front();
@@ -70,9 +89,9 @@ void FilePool::run(Worker& w) {
     Status s = skip ? ok_status() : write_one(w, job);
     l.lock();
     if (!s && error_) error_ = std::move(s);
-    pending_bytes_ -= job.bytes.size();
+    pending_bytes_ -= job.bytes.capacity();
     --in_flight_;
-    room_.notify_all();
+    if (caller_waits_) room_.notify_all();
   }
 }
 

@@ -26,7 +26,7 @@ namespace metaport::format {
 
 class FilePool {
  public:
-  explicit FilePool(std::size_t threads = 2, std::size_t max_pending = 64u << 20);
+  explicit FilePool(std::size_t threads = 2, std::size_t max_pending = 16u << 20);
   ~FilePool();  // waits for the queued files (their errors are lost: call finish())
   FilePool(const FilePool&) = delete;
   FilePool& operator=(const FilePool&) = delete;
@@ -46,15 +46,20 @@ class FilePool {
   struct Worker {
     std::deque<Job> jobs;
     std::unordered_set<std::string> made;  // folders this worker created or found
+    std::condition_variable work;          // a job was queued for it, or stop
+    bool idle = false;                     // waiting on `work`: only then is it woken
     std::thread thread;
   };
+  static constexpr std::size_t kWakeAfter = 16;
   void run(Worker& w);
   Status write_one(Worker& w, const Job& job);
   Status make_folder(Worker& w, const std::string& dir);
 
+  // Wake-ups only for a thread that sleeps: one per file would cost more
+  // than writing the file (context switches were 15% of a tree dump).
   std::mutex m_;
-  std::condition_variable work_;   // a job was queued, or stop
-  std::condition_variable room_;   // pending bytes went down, or a job finished
+  std::condition_variable room_;  // pending bytes went down, or the last job finished
+  bool caller_waits_ = false;     // write() or finish() sleeps on room_
   std::vector<std::unique_ptr<Worker>> workers_;
   std::size_t max_pending_;
   std::size_t pending_bytes_ = 0;
