@@ -96,7 +96,8 @@ def metaport_schema(
     cc_binary(
         name = "metaport_" + name,
         srcs = [name + "_main.cc"] + extras_srcs,
-        deps = [":" + name, Label("//runtime/cli")] + extras_deps,
+        # jemalloc: loads allocate on every core (docs/performance.md).
+        deps = [":" + name, Label("//runtime/cli"), Label("//third_party:jemalloc")] + extras_deps,
         visibility = visibility,
     )
 

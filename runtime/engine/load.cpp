@@ -14,6 +14,7 @@
 #include "runtime/engine/ordered_pool.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/spool.hpp"
+#include "runtime/engine/spooled_row.hpp"
 #include "runtime/store/row.hpp"
 #include "runtime/store/table_desc.hpp"
 
@@ -281,13 +282,15 @@ class Loader {
       const bool user = !schema_.user_kind.empty() && r.kind == schema_.user_kind;
       p.refs.push_back(Prepared::Ref{kit->second, r.key, r.column, r.parent, user, user ? r.path : FieldPath{}});
     });
+    // The row, built here on a worker; its references stay keys until apply.
+    auto row = store::row_from_entity(tables_[kind_idx], e, [](const std::string&, const Key&) { return std::nullopt; });
+    if (!row) {
+      p.errors = row.errors();
+      p.guess = guess_key(doc);
+      return;
+    }
     p.spooled.reserve(1024);
-    p.spooled += '[';
-    json::write(p.spooled, e.value);
-    p.spooled += ',';
-    std::string u = store::unknowns_to_json(e.unknowns);
-    p.spooled += u.empty() ? "null" : u;
-    p.spooled += ']';
+    append_spooled_row(p.spooled, *row);
   }
 
   // In input order: identity, duplicates, the spool, the plan.
@@ -405,24 +408,50 @@ class Loader {
     return accept_entity(p);
   }
 
-  Result<Entity> read_spooled(const Incoming& in) const {
+  Status read_row(const Incoming& in, SpooledRow& out) const {
     thread_local std::string buf;
-    if (auto s = spool_.read(in.off, in.len, buf); !s) return s.errors();
-    auto v = json::parse(buf);  // a thread-local parser
-    if (!v) return v.errors();
-    Entity e;
-    const Node& n = nodes_[in.node];
-    e.kind = schema_.kinds[n.kind].get();
-    e.key = n.key;
-    e.origin = in.origin;
-    auto& arr = v->as_array();
-    e.value = std::move(arr[0]);
-    if (!arr[1].is_null()) {
-      auto u = store::unknowns_from_json(json::write(arr[1]));
-      if (!u) return u.errors();
-      e.unknowns = std::move(*u);
-    }
+    if (auto s = spool_.read(in.off, in.len, buf); !s) return s;
+    return read_spooled_row(buf, tables_[nodes_[in.node].kind], out);
+  }
+
+  // The entity document back from its spooled row (for messages, --mode
+  // update's comparison and --user rewrites; the common path needs only the row).
+  Result<Entity> read_spooled(const Incoming& in) const {
+    SpooledRow r;
+    if (auto s = read_row(in, r); !s) return s.errors();
+    for (std::size_t j = 0; j < r.refs.size(); ++j) r.row[r.refs[j].column] = store::SqlValue(static_cast<std::int64_t>(j));
+    auto e = store::entity_value_from_row(tables_[nodes_[in.node].kind], r.row,
+                                          [&](const std::string&, std::int64_t j) -> std::optional<Key> {
+                                            return r.refs[static_cast<std::size_t>(j)].key;
+                                          });
+    if (!e) return e.errors();
+    e->origin = in.origin;
     return e;
+  }
+
+  // The row to write: spooled references become the local ids just assigned.
+  Result<store::EntityRow> row_to_write(const Incoming& in, const store::RefResolver& resolve) const {
+    if (!in.rewrites.empty()) {  // --user: rewrite the document, convert again
+      auto e = read_spooled(in);
+      if (!e) return e.errors();
+      for (const auto& [path, key] : in.rewrites) set_at(e->value, path, Value(key.first()));
+      return store::row_from_entity(tables_[nodes_[in.node].kind], *e, resolve);
+    }
+    SpooledRow r;
+    if (auto s = read_row(in, r); !s) return s.errors();
+    for (const auto& ref : r.refs) {
+      auto id = resolve(ref.kind, ref.key);
+      // Every target has an id by now (reserved, or the stored one); one
+      // without is a target that failed, and then this entity failed too.
+      if (!id)
+        return make_error("internal error: " + label(*schema_.kinds[nodes_[in.node].kind], nodes_[in.node].key) +
+                          " refers to " + ref.kind + " " + ref.key.str() + ", which has no id at write time");
+      r.row[ref.column] = store::SqlValue(*id);
+    }
+    store::EntityRow out;
+    out.row = std::move(r.row);
+    out.redacted = std::move(r.redacted);
+    return out;
   }
 
   // Which nodes already exist in the store.
@@ -806,14 +835,7 @@ class Loader {
     OrderedPool<std::size_t, Built> pool(workers(), [&](std::size_t& i) {
       Built b;
       b.index = i;
-      const Incoming& in = incoming_[i];
-      auto e = read_spooled(in);
-      if (!e) {
-        b.row = e.errors();
-        return b;
-      }
-      for (const auto& [path, key] : in.rewrites) set_at(e->value, path, Value(key.first()));
-      b.row = store::row_from_entity(tables_[nodes_[in.node].kind], *e, resolve);
+      b.row = row_to_write(incoming_[i], resolve);
       return b;
     });
     auto write = [&](Built& b) -> Status {

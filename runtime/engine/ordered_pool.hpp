@@ -41,6 +41,7 @@ class OrderedPool {
     {
       std::lock_guard<std::mutex> l(m_);
       slots_.push_back(Slot{std::move(in), std::nullopt, false});
+      if (idle_ == 0) return;
     }
     cv_work_.notify_one();
   }
@@ -57,7 +58,11 @@ class OrderedPool {
       ++popped_;
       return true;
     }
-    cv_done_.wait(l, [&] { return slots_.front().out.has_value(); });
+    if (!slots_.front().out) {
+      waiting_ = true;
+      cv_done_.wait(l, [&] { return slots_.front().out.has_value(); });
+      waiting_ = false;
+    }
     out = std::move(*slots_.front().out);
     slots_.pop_front();
     ++popped_;
@@ -73,7 +78,9 @@ class OrderedPool {
   void run() {
     std::unique_lock<std::mutex> l(m_);
     for (;;) {
+      ++idle_;
       cv_work_.wait(l, [&] { return stop_ || next_ < popped_ + slots_.size(); });
+      --idle_;
       if (stop_) return;
       // Claim the oldest item nobody has taken (indexes are absolute).
       std::size_t idx = next_ - popped_;
@@ -85,8 +92,7 @@ class OrderedPool {
       Out out = work_(s->in);  // deque references stay valid: push_back/pop_front only
       l.lock();
       s->out = std::move(out);
-      if (s == &slots_.front()) cv_done_.notify_all();
-      else cv_done_.notify_all();
+      if (waiting_ && s == &slots_.front()) cv_done_.notify_one();
     }
   }
 
@@ -98,6 +104,8 @@ class OrderedPool {
   std::size_t popped_ = 0;  // items handed back so far
   std::size_t next_ = 0;    // absolute index of the next item to claim
   bool stop_ = false;
+  std::size_t idle_ = 0;  // workers asleep on cv_work_
+  bool waiting_ = false;  // pop() asleep on cv_done_
   std::vector<std::thread> workers_;
 };
 
