@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <cstdio>
 #include <thread>
 #include <unordered_map>
@@ -41,6 +45,12 @@ struct Dep {
 };
 
 enum class Action { create, update, skip };
+
+// Rows of one kind on their way to the store, with their ids.
+struct Batch {
+  std::vector<std::int64_t> ids;
+  std::vector<store::Row> rows;
+};
 
 struct Incoming {
   std::uint32_t node = 0;
@@ -113,9 +123,11 @@ class Loader {
     if (!tables) return tables.errors();
     tables_ = std::move(*tables);
     if (!spool_.ok()) return make_error("cannot create a temporary file for the load (is TMPDIR writable?)");
+    if (auto s = start_streaming(); !s) return s.errors();
 
     // ---- plan --------------------------------------------------------------------------------
-    Progress progress(opts_.progress, "reading", reader.expected());
+    // Streaming writes while it reads: the line says so.
+    Progress progress(opts_.progress, streaming_ ? "loading" : "reading", reader.expected());
     {
       // Parse and decode on every core; accept in input order.
       OrderedPool<format::RawRecord, Prepared> pool(
@@ -154,6 +166,11 @@ class Loader {
     if (opts_.mode == Mode::update && store_)
       if (auto s = skip_unchanged(); !s) return s.errors();
     count();
+    if (streaming_) {
+      auto done = finish_streaming();
+      if (!done) return done.errors();
+      if (*done) return std::move(report_);
+    }
 
     const bool any_failure = report_.failed() > 0;
     if (opts_.plan_only || !store_) return std::move(report_);
@@ -222,7 +239,8 @@ class Loader {
       FieldPath path;  // kept for references to the user kind (--user rewrites them)
     };
     std::vector<Ref> refs;
-    std::string spooled;  // [canonical value, unknowns]
+    store::EntityRow row;  // the row to write, references still keys
+    std::string spooled;   // the same row, serialized for the spool
     bool placeholder = false;
     std::vector<UpgradeRecord> extra;  // records an upgrade step emitted beside this one
   };
@@ -282,6 +300,29 @@ class Loader {
       const bool user = !schema_.user_kind.empty() && r.kind == schema_.user_kind;
       p.refs.push_back(Prepared::Ref{kit->second, r.key, r.column, r.parent, user, user ? r.path : FieldPath{}});
     });
+    // One entry per target (a question names the same field many times):
+    // the main thread interns each reference, and that is serial work.
+    // References to users keep every path (--user rewrites each one).
+    std::sort(p.refs.begin(), p.refs.end(), [](const Prepared::Ref& a, const Prepared::Ref& b) {
+      if (a.user != b.user) return a.user < b.user;
+      if (a.kind != b.kind) return a.kind < b.kind;
+      return a.key < b.key;
+    });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < p.refs.size(); ++i) {
+      auto& r = p.refs[i];
+      if (out > 0 && !r.user) {
+        auto& last = p.refs[out - 1];
+        if (!last.user && last.kind == r.kind && last.key == r.key) {
+          last.column |= r.column;
+          last.parent |= r.parent;
+          continue;
+        }
+      }
+      if (out != i) p.refs[out] = std::move(r);
+      ++out;
+    }
+    p.refs.resize(out);
     // The row, built here on a worker; its references stay keys until apply.
     auto row = store::row_from_entity(tables_[kind_idx], e, [](const std::string&, const Key&) { return std::nullopt; });
     if (!row) {
@@ -291,6 +332,7 @@ class Loader {
     }
     p.spooled.reserve(1024);
     append_spooled_row(p.spooled, *row);
+    p.row = std::move(*row);
   }
 
   // In input order: identity, duplicates, the spool, the plan.
@@ -395,7 +437,160 @@ class Loader {
     in.len = static_cast<std::uint32_t>(p.spooled.size());
     nodes_[node].incoming = static_cast<std::int32_t>(incoming_.size());
     incoming_.push_back(std::move(in));
+    if (streaming_) return stream_insert(node, p.row);
     return ok_status();
+  }
+
+  // ---- streaming: a load into an empty store writes while it reads --------------------------
+  //
+  // Into an empty store every entity is a create and no identity needs the
+  // store, so rows are inserted as records are accepted, while the workers
+  // decode the next ones: the store's work overlaps the decoding instead of
+  // following it. Ids are handed out at first sight (a reference to a record
+  // further on gets its id before that record arrives; the foreign keys are
+  // deferred to the commit). The plan still runs to the end; if it finds any
+  // failure, or --user must rewrite documents, the streamed rows are rolled
+  // back and the ordinary apply runs from the spool, so the outcome is the
+  // same as without streaming in every case.
+  Status start_streaming() {
+    if (!store_ || opts_.plan_only || opts_.dry_run || opts_.in_transaction) return ok_status();
+    if (auto s = store_->begin_write(); !s) return s;
+    auto empty = store_->is_empty();  // inside the write transaction: stays true until we commit
+    if (!empty || !*empty) {
+      (void)store_->rollback();
+      return empty ? ok_status() : Status(empty.errors());
+    }
+    streaming_ = true;
+    stream_tx_open_ = true;
+    writer_ = std::make_unique<Writer>(store_, schema_);
+    stream_ids_.resize(schema_.kinds.size());
+    stream_batches_.resize(schema_.kinds.size());
+    return ok_status();
+  }
+
+  Result<std::int64_t> stream_id(std::uint32_t node) {
+    Node& n = nodes_[node];
+    if (n.id) return n.id;
+    auto& pool = stream_ids_[n.kind];
+    if (pool.next == pool.ids.size()) {
+      std::lock_guard<std::mutex> lock(writer_->store_mu);  // the writer thread shares the connection
+      auto ids = store_->reserve_ids(schema_.kinds[n.kind]->name, 1024);
+      if (!ids) return ids.errors();
+      pool.ids = std::move(*ids);
+      pool.next = 0;
+    }
+    nodes_[node].id = pool.ids[pool.next++];
+    return nodes_[node].id;
+  }
+
+  Status stream_insert(std::uint32_t node, store::EntityRow& row) {
+    const std::uint32_t k = nodes_[node].kind;
+    for (const auto& ref : row.pending) {
+      auto kit = kind_index_.find(ref.kind);
+      if (kit == kind_index_.end()) return make_error("internal error: a reference to unknown kind " + ref.kind);
+      auto id = stream_id(intern(kit->second, ref.key));
+      if (!id) return id.errors();
+      row.row[ref.column] = store::SqlValue(*id);
+    }
+    auto id = stream_id(node);
+    if (!id) return id.errors();
+    auto& b = stream_batches_[k];
+    b.ids.push_back(*id);
+    b.rows.push_back(std::move(row.row));
+    if (b.rows.size() >= 512) return stream_flush(k);
+    return ok_status();
+  }
+
+  Status stream_flush(std::size_t k) {
+    auto& b = stream_batches_[k];
+    if (b.rows.empty()) return ok_status();
+    auto s = writer_->push(k, std::move(b));
+    b = Batch{};
+    return s;
+  }
+
+  // Inserts the streamed batches on its own thread, in the order they come:
+  // the main thread goes on accepting records (and a PostgreSQL COPY's round
+  // trip no longer stalls it). At most a few batches wait, so memory stays
+  // bounded; the first error stops the load.
+  struct Writer {
+    Writer(store::Store* store, const SchemaInfo& schema) : store_(store), schema_(schema), t_([this] { run(); }) {}
+    ~Writer() { (void)finish(); }
+    std::mutex store_mu;  // held around every use of the store's connection
+
+    Status push(std::size_t kind, Batch&& b) {
+      std::unique_lock<std::mutex> l(m_);
+      cv_space_.wait(l, [&] { return q_.size() < 4 || error_; });
+      if (error_) return *error_;
+      q_.emplace_back(kind, std::move(b));
+      cv_work_.notify_one();
+      return ok_status();
+    }
+    // Waits until everything pushed is written; the first error, if any.
+    Status finish() {
+      {
+        std::lock_guard<std::mutex> l(m_);
+        done_ = true;
+      }
+      cv_work_.notify_one();
+      if (t_.joinable()) t_.join();
+      return error_ ? Status(*error_) : ok_status();
+    }
+
+   private:
+    void run() {
+      for (;;) {
+        std::pair<std::size_t, Batch> job;
+        {
+          std::unique_lock<std::mutex> l(m_);
+          cv_work_.wait(l, [&] { return !q_.empty() || done_; });
+          if (q_.empty()) return;
+          job = std::move(q_.front());
+          q_.pop_front();
+          cv_space_.notify_one();
+          if (error_) continue;  // drain: nothing more is written after a failure
+        }
+        Status s = ok_status();
+        {
+          std::lock_guard<std::mutex> l(store_mu);
+          s = store_->insert_with_ids(schema_.kinds[job.first]->name, job.second.ids, job.second.rows);
+        }
+        if (!s) {
+          std::lock_guard<std::mutex> l(m_);
+          error_ = s.errors();
+          cv_space_.notify_all();
+        }
+      }
+    }
+    store::Store* store_;
+    const SchemaInfo& schema_;
+    std::mutex m_;
+    std::condition_variable cv_work_, cv_space_;
+    std::deque<std::pair<std::size_t, Batch>> q_;
+    bool done_ = false;
+    std::optional<Errors> error_;
+    std::thread t_;
+  };
+
+  // True: committed, the load is done. False: rolled back, apply as usual.
+  Result<bool> finish_streaming() {
+    streaming_ = false;
+    const bool clean = report_.failures.empty() && report_.failed() == 0 && report_.remapped == 0;
+    if (clean) {
+      for (std::size_t k = 0; k < stream_batches_.size(); ++k)
+        if (auto s = stream_flush(k); !s) return s.errors();
+      if (auto s = writer_->finish(); !s) return s.errors();
+      if (auto s = store_->commit(); !s) return s.errors();
+      stream_tx_open_ = false;
+      report_.committed = true;
+      return true;
+    }
+    stream_batches_.clear();
+    (void)writer_->finish();  // what it wrote is rolled back next
+    stream_tx_open_ = false;
+    if (auto s = store_->rollback(); !s) return s.errors();
+    for (auto& n : nodes_) n.id = n.store_id.value_or(0);  // apply hands out its own
+    return false;
   }
 
   Status add_entity(std::uint32_t kind_idx, const Value& doc, const Origin& origin, bool placeholder) {
@@ -466,7 +661,7 @@ class Loader {
   }
   Status lookup_nodes(std::uint32_t k, const std::vector<std::uint32_t>& which) {
     const std::string& kind = schema_.kinds[k]->name;
-    if (!store_) {  // validating without a store: nothing exists beyond the dump
+    if (!store_ || streaming_) {  // no store, or an empty one (streaming): nothing exists beyond the dump
       for (auto i : which) nodes_[i].looked_up = true;
       return ok_status();
     }
@@ -814,10 +1009,6 @@ class Loader {
     };
 
     Progress progress(opts_.progress, opts_.dry_run ? "checking" : "writing", incoming_.size());
-    struct Batch {
-      std::vector<std::int64_t> ids;
-      std::vector<store::Row> rows;
-    };
     std::vector<Batch> batches(schema_.kinds.size());
     auto flush = [&](std::size_t k) -> Status {
       if (batches[k].rows.empty()) return ok_status();
@@ -889,6 +1080,24 @@ class Loader {
   std::vector<Node> nodes_;
   std::vector<Incoming> incoming_;
   Spool spool_;
+
+  // Streaming (see start_streaming).
+  struct IdPool {
+    std::vector<std::int64_t> ids;
+    std::size_t next = 0;
+  };
+  bool streaming_ = false;
+  bool stream_tx_open_ = false;
+  std::vector<IdPool> stream_ids_;
+  std::vector<Batch> stream_batches_;
+  std::unique_ptr<Writer> writer_;
+  struct StreamGuard {  // an early return stops the writer and rolls the streamed rows back
+    Loader* l;
+    ~StreamGuard() {
+      if (l->writer_) (void)l->writer_->finish();
+      if (l->stream_tx_open_) (void)l->store_->rollback();
+    }
+  } stream_guard_{this};
 
   LoadReport report_;
   int from_version_ = 0;  // non-zero: the dump is of this older version

@@ -36,7 +36,9 @@ struct LoadReport {
 
   std::size_t failed() const {
     std::size_t n = 0;
-    for (const auto& f : failures) n += f.kind.empty() ? 1 : 0;
+    // Failures of a known kind are in its count; the others (unreadable
+    // records, kinds the schema lacks) only in the list.
+    for (const auto& f : failures) n += f.kind.empty() || !kinds.count(f.kind) ? 1 : 0;
     for (const auto& [k, c] : kinds) n += c.failed;
     return n;
   }

@@ -112,6 +112,39 @@ for store in sqlite://a.db "$pgurl"; do
     echo "FAIL: could not kill the load of $store while it was writing"; failures=$((failures + 1))
   fi
 done
+# Into an empty store a load writes while it reads ("loading N"): killed once
+# 20,000 of its 60,000 records are in (a jsonl stream's total is known only
+# at its end, so the line counts), it leaves the store empty.
+{
+  echo '{"metaport":"dump","format":1,"schema":"bi","version":3}'
+  awk 'BEGIN { for (i = 0; i < 60000; i++) printf("{\"kind\":\"Collection\",\"entity\":{\"name\":\"Big %d\",\"entity_id\":\"BiGG%017d\"}}\n", i, i) }'
+  echo '{"metaport":"end","counts":{"Collection":60000},"total":60000}'
+} >big.jsonl
+psql -q "$pg" -c "DROP DATABASE IF EXISTS ${pgdb}_empty" -c "CREATE DATABASE ${pgdb}_empty" >/dev/null
+trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_empty WITH (FORCE)" >/dev/null 2>&1' EXIT
+pgempty="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1${pgdb}_empty#")"
+for store in sqlite://empty.db "$pgempty"; do
+  "$bin" init "$store" >/dev/null 2>&1
+  "$bin" dump "$store" before.jsonl 2>/dev/null
+  "$bin" load "$store" big.jsonl --progress always >kill.out 2>kill.err &
+  pid=$!
+  for _ in $(seq 1 1000); do
+    grep -qE 'loading [2-5][0-9]{4}' kill.err 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  if grep -qE 'loading [2-5][0-9]{4}' kill.err && kill -9 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null
+    "$bin" dump "$store" after.jsonl 2>/dev/null
+    cmp -s before.jsonl after.jsonl
+    check "SIGKILL while streaming into empty $store leaves it empty" 0 $?
+  else
+    wait "$pid"
+    echo "FAIL: could not kill the streaming load of $store while it was under way"; failures=$((failures + 1))
+  fi
+done
+check "the interrupted streaming load, run again, succeeds" 0 "$(run load sqlite://empty.db big.jsonl)"
+
 # And the store still works: the same load now succeeds.
 check "the interrupted load, run again, succeeds" 0 "$(run load sqlite://a.db bulk.jsonl)"
 
