@@ -93,24 +93,31 @@ expect_text "unknown field with line, column and a suggestion" out.txt "broken.y
   awk 'BEGIN { for (i = 0; i < 20000; i++) printf("{\"kind\":\"Collection\",\"entity\":{\"name\":\"Bulk %d\",\"entity_id\":\"BuLK%017d\"}}\n", i, i) }'
   echo '{"metaport":"end","counts":{"Collection":20000},"total":20000}'
 } >bulk.jsonl
-for store in sqlite://a.db "$pgurl"; do
+# kill_halfway STORE DUMP PATTERN WHAT: starts `load STORE DUMP` with a
+# progress line, kills it with SIGKILL once stderr matches PATTERN, and checks
+# that the store dumps exactly as before.
+kill_halfway() {
+  local store="$1" dump="$2" pattern="$3" what="$4" pid
   "$bin" dump "$store" before.jsonl 2>/dev/null
-  "$bin" load "$store" bulk.jsonl --progress always >kill.out 2>kill.err &
+  "$bin" load "$store" "$dump" --progress always >kill.out 2>kill.err &
   pid=$!
-  for _ in $(seq 1 600); do
-    grep -q writing kill.err 2>/dev/null && break
+  for _ in $(seq 1 1000); do
+    grep -qE "$pattern" kill.err 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.01
   done
-  if grep -q writing kill.err && kill -9 "$pid" 2>/dev/null; then
+  if grep -qE "$pattern" kill.err && kill -9 "$pid" 2>/dev/null; then
     wait "$pid" 2>/dev/null
     "$bin" dump "$store" after.jsonl 2>/dev/null
     cmp -s before.jsonl after.jsonl
-    check "SIGKILL during the load leaves $store as it was" 0 $?
+    check "SIGKILL $what leaves $store as it was" 0 $?
   else
     wait "$pid"
-    echo "FAIL: could not kill the load of $store while it was writing"; failures=$((failures + 1))
+    echo "FAIL: could not kill the load of $store $what"; failures=$((failures + 1))
   fi
+}
+for store in sqlite://a.db "$pgurl"; do
+  kill_halfway "$store" bulk.jsonl writing "while it writes"
 done
 # Into an empty store a load writes while it reads ("loading N"): killed once
 # 20,000 of its 60,000 records are in (a jsonl stream's total is known only
@@ -125,23 +132,7 @@ trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP DAT
 pgempty="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1${pgdb}_empty#")"
 for store in sqlite://empty.db "$pgempty"; do
   "$bin" init "$store" >/dev/null 2>&1
-  "$bin" dump "$store" before.jsonl 2>/dev/null
-  "$bin" load "$store" big.jsonl --progress always >kill.out 2>kill.err &
-  pid=$!
-  for _ in $(seq 1 1000); do
-    grep -qE 'loading [2-5][0-9]{4}' kill.err 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.01
-  done
-  if grep -qE 'loading [2-5][0-9]{4}' kill.err && kill -9 "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null
-    "$bin" dump "$store" after.jsonl 2>/dev/null
-    cmp -s before.jsonl after.jsonl
-    check "SIGKILL while streaming into empty $store leaves it empty" 0 $?
-  else
-    wait "$pid"
-    echo "FAIL: could not kill the streaming load of $store while it was under way"; failures=$((failures + 1))
-  fi
+  kill_halfway "$store" big.jsonl 'loading [2-5][0-9]{4}' "while it streams into an empty store"
 done
 check "the interrupted streaming load, run again, succeeds" 0 "$(run load sqlite://empty.db big.jsonl)"
 

@@ -188,13 +188,9 @@ TEST_P(EngineTest, ABadEntityInTheMiddleOfTenThousandLeavesTheStoreAsItWas) {
 // plan: `abort` leaves the store empty, `continue` commits exactly the valid
 // entities, once.
 TEST_P(EngineTest, StreamingIntoAnEmptyStoreMatchesThePlannedLoad) {
+  // (LoadsALibrary... checks the streamed load's report, placeholders included.)
   auto empty = fresh("empty");
-  auto rep = load_path(empty.url(), schema(), jsonl(library()));
-  ASSERT_EQ(rep.failed(), 0u) << rep.text();
-  EXPECT_TRUE(rep.committed);
-  EXPECT_EQ(rep.kinds["Book"].created, 3u);
-  EXPECT_EQ(rep.placeholders.size(), 2u);  // placeholders streamed too
-
+  ASSERT_EQ(load_path(empty.url(), schema(), jsonl(library())).failed(), 0u);
   auto other = fresh("other");
   ASSERT_EQ(load_path(other.url(), schema(), jsonl({shelf("Elsewhere")}, "other.jsonl")).failed(), 0u);
   auto rep2 = load_path(other.url(), schema(), dir_ / "in.jsonl");
