@@ -350,7 +350,7 @@ class Dumper {
           if (auto s = emit(c.key, c.row); !s) return s;
         return ok_status();
       };
-      auto scanned = store_.scan(kind.name, [&](std::int64_t, store::Row& row) -> Status {
+      auto scanned = store_.scan_all(kind.name, [&](std::int64_t, store::Row& row) -> Status {
         // Only a selection or a kind that contains itself looks at keys here;
         // the writers get theirs from the row (a bad mp_key is their error).
         if (!need_key) return emit(no_key, row);
@@ -425,7 +425,7 @@ class Dumper {
       if (!schema_.kinds[k]->dumped) continue;
       const KindInfo& kind = *schema_.kinds[k];
       if (auto p = preload_refs(kind); !p) return p;
-      auto s = store_.scan(kind.name, [&](std::int64_t, store::Row& row) -> Status {
+      auto s = store_.scan_all(kind.name, [&](std::int64_t, store::Row& row) -> Status {
         auto e = store::entity_value_from_row(tables_[k], row, lookup);
         if (!e) return e.errors();
         e->kind = &kind;

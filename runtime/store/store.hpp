@@ -100,6 +100,10 @@ class Store {
   // Every row in bytewise mp_key order (the same on both engines). The sink
   // may call this Store again (lookups, other scans) on both engines.
   virtual Status scan(std::string_view kind, const RowSink& sink) = 0;
+  // The same rows in the same order, for a sink that does NOT call this Store
+  // (a dump's: its lookups are preloaded). PostgreSQL streams the table in
+  // one COPY instead of keyset pages; SQLite's scan already streams.
+  virtual Status scan_all(std::string_view kind, const RowSink& sink) { return scan(kind, sink); }
   // (local id, key) of every row, in mp_key order; cheap (index only).
   virtual Status scan_keys(std::string_view kind, const KeySink& sink) = 0;
   virtual Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) = 0;
