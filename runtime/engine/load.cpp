@@ -460,6 +460,12 @@ class Loader {
       (void)store_->rollback();
       return empty ? ok_status() : Status(empty.errors());
     }
+    // Every referenced row will be this transaction's own: its references
+    // can be checked in bulk at the commit (PostgreSQL; see Store).
+    if (auto bulk = store_->check_references_in_bulk(); !bulk) {
+      (void)store_->rollback();
+      return bulk.errors();
+    }
     streaming_ = true;
     stream_tx_open_ = true;
     writer_ = std::make_unique<Writer>(store_, schema_);

@@ -250,12 +250,55 @@ class PostgresStore final : public SqlStoreBase {
     return ok_status();
   }
 
+  // Foreign keys are PostgreSQL triggers: per inserted row, a deferred check
+  // queued until the commit (1.4 s of a 4.4 s load of the 100k bi sample).
+  // session_replication_role = replica (transaction-local) stops those
+  // triggers; commit() then runs one anti-join per foreign key column. Needs
+  // a superuser (the parameter is SUSET); otherwise the row checks stay.
+  Result<bool> check_references_in_bulk() override {
+    if (tx_ != TxState::write) return make_error(url_.display + ": check_references_in_bulk outside a write transaction");
+    const char* su = PQparameterStatus(conn_, "is_superuser");
+    if (!su || std::strcmp(su, "on") != 0) return false;
+    if (auto st = exec("SET LOCAL session_replication_role = replica"); !st) return st.errors();
+    bulk_references_ = true;
+    return true;
+  }
+
+  // Every foreign key column of every table, checked in one query each: the
+  // first dangling rows are named by key, column and the missing id.
+  Status check_references_now() {
+    std::string problems;
+    int found = 0;
+    for (const TableDesc& t : tables_) {
+      for (const Column& c : t.columns) {
+        if (c.type != ColumnType::Ref) continue;
+        const std::string sql = "SELECT ch.\"mp_key\", ch." + quote_ident(c.name) + " FROM " + quote_ident(t.table) +
+                                " ch WHERE ch." + quote_ident(c.name) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                                quote_ident(c.ref_table) + " p WHERE p.\"mp_id\" = ch." + quote_ident(c.name) + ") LIMIT 5";
+        ResultPtr r(PQexec(conn_, sql.c_str()));
+        if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return make_error(url_.display + ": checking references: " + result_error(conn_, r.get()));
+        for (int i = 0; i < PQntuples(r.get()); ++i, ++found)
+          problems += std::string(problems.empty() ? "" : "; ") + t.table + " '" + PQgetvalue(r.get(), i, 0) + "' column " +
+                      c.name + " refers to " + c.ref_table + " id " + PQgetvalue(r.get(), i, 1) + ", which does not exist";
+      }
+    }
+    if (found) return make_error(url_.display + ": dangling references: " + problems);
+    return ok_status();
+  }
+
   Status commit() override {
     if (tx_ == TxState::none) return make_error(url_.display + ": commit without a transaction");
     if (tx_failure_) {
       std::string why = *tx_failure_;
       (void)rollback();
       return make_error(url_.display + ": the write transaction failed (" + why + ") and was rolled back");
+    }
+    if (bulk_references_) {
+      bulk_references_ = false;
+      if (Status st = check_references_now(); !st) {
+        (void)rollback();
+        return make_error(st.errors().list().front().message + "; commit refused, nothing was written");
+      }
     }
     ResultPtr r(PQexec(conn_, "COMMIT"));
     tx_ = TxState::none;
@@ -270,6 +313,7 @@ class PostgresStore final : public SqlStoreBase {
   Status rollback() override {
     if (tx_ == TxState::none) return ok_status();
     tx_ = TxState::none;
+    bulk_references_ = false;
     tx_failure_.reset();
     return exec("ROLLBACK");
   }
@@ -746,6 +790,7 @@ class PostgresStore final : public SqlStoreBase {
   }
 
   PGconn* conn_;
+  bool bulk_references_ = false;  // check_references_in_bulk() is on for this transaction
   int generation_ = 0;
   std::unordered_set<std::string> prepared_;
 };

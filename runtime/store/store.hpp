@@ -89,6 +89,15 @@ class Store {
   // not seen until commit()/rollback() (SQLite WAL read transaction;
   // PostgreSQL REPEATABLE READ, READ ONLY, DEFERRABLE).
   virtual Status begin_snapshot() = 0;
+  // For a write transaction that alone fills tables which were empty when it
+  // began (a load into an empty store): stop checking references row by row
+  // and check every foreign key at commit with one query each instead, as
+  // pg_restore does by adding its constraints after the data. Only sound
+  // when every referenced row is this transaction's own (nobody else can
+  // delete it meanwhile). True if the engine switched; false if it keeps
+  // its per-row checks (SQLite, where they are cheap index probes; a
+  // PostgreSQL role that may not set session_replication_role).
+  virtual Result<bool> check_references_in_bulk() { return false; }
   // Deferred foreign keys are checked here: a dangling reference makes the
   // commit fail (naming the table, key and column) and rolls back.
   virtual Status commit() = 0;

@@ -731,6 +731,47 @@ TEST_P(StoreTest, ADanglingReferenceFailsAtCommitAndWritesNothing) {
   EXPECT_TRUE(store_->commit().ok());
 }
 
+// Bulk reference checks (a load into an empty store): PostgreSQL stops its
+// per-row foreign key triggers and checks every reference at commit in one
+// query per column; a dangling one still refuses the commit, now naming the
+// row's key too, and nothing is written. SQLite keeps its per-row checks.
+TEST_P(StoreTest, BulkReferenceChecksStillRefuseADanglingReference) {
+  ASSERT_TRUE(store_->begin_write().ok());
+  auto bulk = store_->check_references_in_bulk();
+  ASSERT_TRUE(bulk.ok()) << text(bulk);
+  // tests/run's PostgreSQL user is a superuser; SQLite never switches.
+  EXPECT_EQ(*bulk, GetParam() == Engine::postgres);
+  put(*store_, entity("Folder", folder_doc(1)));
+  put(*store_, entity("Account", account_doc("ann@example.com")));
+  put(*store_, entity("Item", item_doc(1, 1, "ann@example.com")));
+  ASSERT_TRUE(store_->commit().ok());  // every reference resolves
+  const Dump before = dump(*store_);
+
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->check_references_in_bulk().ok());
+  const TableDesc& t = *store_->table("Item");
+  auto r = row_from_entity(t, entity("Item", item_doc(2, 1, "ann@example.com")), ids_.resolver());
+  r->row[t.member_column("folder")] = SqlValue(std::int64_t{424242});  // no such folder
+  ASSERT_TRUE(store_->insert("Item", r->row).ok());
+  const std::string msg = text(store_->commit());
+  EXPECT_TRUE(contains(msg, "commit refused, nothing was written")) << msg;
+  EXPECT_TRUE(contains(msg, "mp_item")) << msg;
+  EXPECT_TRUE(contains(msg, "folder")) << msg;
+  EXPECT_TRUE(contains(msg, "424242")) << msg;
+  EXPECT_TRUE(contains(msg, "'" + eid(2, 'i') + "'")) << msg;
+  EXPECT_EQ(store_->transaction(), TxState::none);
+  EXPECT_EQ(dump(*store_), before);
+  if (GetParam() == Engine::postgres) EXPECT_TRUE(contains(msg, "dangling references")) << msg;  // the bulk check's words
+  // The next transaction checks row by row again (the setting was local):
+  // PostgreSQL's own foreign key trigger refuses it.
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->insert("Item", r->row).ok());
+  const std::string again = text(store_->commit());
+  EXPECT_TRUE(contains(again, "commit refused, nothing was written")) << again;
+  if (GetParam() == Engine::postgres) EXPECT_FALSE(contains(again, "dangling references")) << again;
+  EXPECT_EQ(dump(*store_), before);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values(Engine::sqlite, Engine::postgres), engine_name);
 
 }  // namespace
