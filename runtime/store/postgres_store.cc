@@ -341,8 +341,15 @@ class PostgresStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     const std::string sql = "COPY (SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) +
                             " ORDER BY \"mp_key\") TO STDOUT (FORMAT binary)";
+    // The mp_key index gives the order. Without statistics (a table just
+    // loaded) the planner would sort the whole table instead, in parallel
+    // and spilling to disk: 0.6 s instead of 0.45 s for the 100k sample.
+    if (auto st = exec("SET enable_sort = off"); !st) return st;
     ResultPtr start(PQexec(conn_, sql.c_str()));
-    if (PQresultStatus(start.get()) != PGRES_COPY_OUT) return fail(error_at(t, "scan", "", result_error(conn_, start.get())));
+    if (PQresultStatus(start.get()) != PGRES_COPY_OUT) {
+      (void)exec("RESET enable_sort");
+      return fail(error_at(t, "scan", "", result_error(conn_, start.get())));
+    }
     BinaryCopyReader reader(t);
     Row row(t.columns.size());
     std::optional<Status> stop;  // a sink error or bad data: the rest is drained
@@ -370,8 +377,12 @@ class PostgresStore final : public SqlStoreBase {
     }
     ResultPtr end(PQgetResult(conn_));
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+    const bool copied = PQresultStatus(end.get()) == PGRES_COMMAND_OK;
+    // (In a transaction the COPY's failure aborted, the rollback undoes the SET.)
+    Status reset = copied ? exec("RESET enable_sort") : ok_status();
     if (stop) return *stop;
-    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) return fail(error_at(t, "scan", "", result_error(conn_, end.get())));
+    if (!copied) return fail(error_at(t, "scan", "", result_error(conn_, end.get())));
+    if (!reset) return reset;
     if (!ended) return fail(error_at(t, "scan", "", "the COPY data ended without its trailer"));
     return ok_status();
   }
