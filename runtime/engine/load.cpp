@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include "metaport/format/json.hpp"
 #include "metaport/format/yaml_reader.hpp"
 #include "runtime/format/io.hpp"
+#include "runtime/engine/batch_writer.hpp"
 #include "runtime/engine/ordered_pool.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/spool.hpp"
@@ -46,11 +45,6 @@ struct Dep {
 
 enum class Action { create, update, skip };
 
-// Rows of one kind on their way to the store, with their ids.
-struct Batch {
-  std::vector<std::int64_t> ids;
-  std::vector<store::Row> rows;
-};
 
 struct Incoming {
   std::uint32_t node = 0;
@@ -468,7 +462,7 @@ class Loader {
     }
     streaming_ = true;
     stream_tx_open_ = true;
-    writer_ = std::make_unique<Writer>(store_, schema_);
+    writer_ = std::make_unique<BatchWriter>(*store_, schema_);
     stream_ids_.resize(schema_.kinds.size());
     stream_batches_.resize(schema_.kinds.size());
     return ok_status();
@@ -479,7 +473,7 @@ class Loader {
     if (n.id) return n.id;
     auto& pool = stream_ids_[n.kind];
     if (pool.next == pool.ids.size()) {
-      std::lock_guard<std::mutex> lock(writer_->store_mu);  // the writer thread shares the connection
+      std::lock_guard<std::mutex> lock(writer_->store_mutex());  // the writer thread shares the connection
       auto ids = store_->reserve_ids(schema_.kinds[n.kind]->name, 1024);
       if (!ids) return ids.errors();
       pool.ids = std::move(*ids);
@@ -514,69 +508,6 @@ class Loader {
     b = Batch{};
     return s;
   }
-
-  // Inserts the streamed batches on its own thread, in the order they come:
-  // the main thread goes on accepting records (and a PostgreSQL COPY's round
-  // trip no longer stalls it). At most a few batches wait, so memory stays
-  // bounded; the first error stops the load.
-  struct Writer {
-    Writer(store::Store* store, const SchemaInfo& schema) : store_(store), schema_(schema), t_([this] { run(); }) {}
-    ~Writer() { (void)finish(); }
-    std::mutex store_mu;  // held around every use of the store's connection
-
-    Status push(std::size_t kind, Batch&& b) {
-      std::unique_lock<std::mutex> l(m_);
-      cv_space_.wait(l, [&] { return q_.size() < 4 || error_; });
-      if (error_) return *error_;
-      q_.emplace_back(kind, std::move(b));
-      cv_work_.notify_one();
-      return ok_status();
-    }
-    // Waits until everything pushed is written; the first error, if any.
-    Status finish() {
-      {
-        std::lock_guard<std::mutex> l(m_);
-        done_ = true;
-      }
-      cv_work_.notify_one();
-      if (t_.joinable()) t_.join();
-      return error_ ? Status(*error_) : ok_status();
-    }
-
-   private:
-    void run() {
-      for (;;) {
-        std::pair<std::size_t, Batch> job;
-        {
-          std::unique_lock<std::mutex> l(m_);
-          cv_work_.wait(l, [&] { return !q_.empty() || done_; });
-          if (q_.empty()) return;
-          job = std::move(q_.front());
-          q_.pop_front();
-          cv_space_.notify_one();
-          if (error_) continue;  // drain: nothing more is written after a failure
-        }
-        Status s = ok_status();
-        {
-          std::lock_guard<std::mutex> l(store_mu);
-          s = store_->insert_with_ids(schema_.kinds[job.first]->name, job.second.ids, job.second.rows);
-        }
-        if (!s) {
-          std::lock_guard<std::mutex> l(m_);
-          error_ = s.errors();
-          cv_space_.notify_all();
-        }
-      }
-    }
-    store::Store* store_;
-    const SchemaInfo& schema_;
-    std::mutex m_;
-    std::condition_variable cv_work_, cv_space_;
-    std::deque<std::pair<std::size_t, Batch>> q_;
-    bool done_ = false;
-    std::optional<Errors> error_;
-    std::thread t_;
-  };
 
   // True: committed, the load is done. False: rolled back, apply as usual.
   Result<bool> finish_streaming() {
@@ -1096,7 +1027,7 @@ class Loader {
   bool stream_tx_open_ = false;
   std::vector<IdPool> stream_ids_;
   std::vector<Batch> stream_batches_;
-  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<BatchWriter> writer_;
   struct StreamGuard {  // an early return stops the writer and rolls the streamed rows back
     Loader* l;
     ~StreamGuard() {
