@@ -77,6 +77,20 @@ check "diff between stores" 0 "$(run diff sqlite://a.db "$pgurl")"
 printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 99\n' >v99.yaml
 check "a newer dump is refused" 1 "$(run load sqlite://a.db v99.yaml)"
 expect_text "naming both versions" err.txt "version 99.*version 3"
+# A record of a kind the schema does not have is a failure like any other:
+# with --on-error abort (the default) nothing of the load is written.
+{
+  echo '{"metaport":"dump","format":1,"schema":"bi","version":3}'
+  echo '{"kind":"Collection","entity":{"name":"Fine","entity_id":"FiNeCoLLeCTioN0000001"}}'
+  echo '{"kind":"Gizmo","entity":{"name":"x"}}'
+  echo '{"metaport":"end","counts":{"Collection":1,"Gizmo":1},"total":2}'
+} >gizmo.jsonl
+"$bin" init sqlite://gizmo.db >/dev/null 2>&1
+check "a record of an unknown kind fails the load" 1 "$(run load sqlite://gizmo.db gizmo.jsonl)"
+expect_text "unknown kind named with its line" out.txt "gizmo.jsonl:3:[0-9]+: unknown kind 'Gizmo'"
+"$bin" dump sqlite://gizmo.db gizmo-after.jsonl 2>/dev/null
+grep -q FiNeCoLLeCTioN0000001 gizmo-after.jsonl
+check "and nothing of that load is written" 1 $?
 mkdir -p bad/collections/main
 printf 'name: Broken\nentity_id: BRoKeNCoLLeCTioN00001\nslug: [unclosed\nserdes/meta:\n- id: BRoKeNCoLLeCTioN00001\n  model: Collection\n' >bad/collections/main/broken.yaml
 check "malformed YAML" 1 "$(run validate bad)"
