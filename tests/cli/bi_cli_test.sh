@@ -77,6 +77,11 @@ check "diff between stores" 0 "$(run diff sqlite://a.db "$pgurl")"
 printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 99\n' >v99.yaml
 check "a newer dump is refused" 1 "$(run load sqlite://a.db v99.yaml)"
 expect_text "naming both versions" err.txt "version 99.*version 3"
+# A full disk: the write error is named, the exit status is not 0.
+"$bin" dump sqlite://a.db - >/dev/full 2>full.err
+rc=$?
+if ((rc != 0)); then echo "ok: a dump to a full disk fails (exit $rc)"; else echo "FAIL: a dump to a full disk exited 0"; failures=$((failures + 1)); fi
+expect_text "the full disk is named" full.err "No space left on device"
 # A record of a kind the schema does not have is a failure like any other:
 # with --on-error abort (the default) nothing of the load is written.
 {
