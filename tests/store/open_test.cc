@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "tests/store/store_fixture.hpp"
 
@@ -128,7 +129,8 @@ TEST(PostgresOpen, ConnectionErrorsAreClear) {
   msg = open_error(as_ghost);
   EXPECT_TRUE(contains(msg, "role \"metaport_ghost\" does not exist")) << msg;
   // A database that is not UTF8.
-  const std::string latin1 = "metaport_latin1_" + std::to_string(getpid());
+  // pid and a random part: sandboxed tests share pids (own pid namespaces).
+  const std::string latin1 = "metaport_latin1_" + std::to_string(getpid()) + "_" + std::to_string(std::random_device{}() % 100000000);
   ASSERT_EQ(storetest::pg_exec(base, "CREATE DATABASE " + latin1 + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"), "");
   msg = open_error(storetest::pg_url_for_database(base, latin1));
   EXPECT_TRUE(contains(msg, "the database's encoding is LATIN1; metaport needs UTF8")) << msg;

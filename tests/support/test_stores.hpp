@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <random>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -71,7 +72,11 @@ class TempPgDatabase {
   TempPgDatabase() {
     static std::atomic<int> n{0};
     base_ = pg_base_url();
-    name_ = "mp_t_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
+    // Not the pid alone: every test binary in Bazel's sandbox has its own
+    // pid namespace, so tests running side by side share pids (and dropped
+    // each other's databases).
+    std::random_device rd;
+    name_ = "mp_t_" + std::to_string(::getpid()) + "_" + std::to_string(n++) + "_" + std::to_string(rd() % 100000000);
     pg_exec(base_, "DROP DATABASE IF EXISTS " + name_);
     pg_exec(base_, "CREATE DATABASE " + name_);
     url_ = pg_url_with_db(base_, name_);
