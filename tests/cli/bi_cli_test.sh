@@ -28,7 +28,7 @@ expect_text() {  # expect_text NAME FILE PATTERN
 run() { "$bin" "$@" >out.txt 2>err.txt; echo $?; }
 
 # A fresh PostgreSQL database for this test.
-pgdb="mp_cli_$$"
+pgdb="mp_cli_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
 psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
 pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
 trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
@@ -157,7 +157,7 @@ check "the interrupted streaming load, run again, succeeds" 0 "$(run load sqlite
 # The same streaming load by a PostgreSQL role that is not a superuser: it
 # may not switch the foreign-key triggers off, so they check row by row; the
 # outcome is the same.
-plain="mp_plain_$$"
+plain="mp_plain_$$_${RANDOM}${RANDOM}"
 psql -q "$pg" -c "DROP DATABASE IF EXISTS ${pgdb}_plain" -c "DROP ROLE IF EXISTS $plain" \
   -c "CREATE ROLE $plain LOGIN" -c "CREATE DATABASE ${pgdb}_plain OWNER $plain" >/dev/null 2>&1
 trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_empty WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_plain WITH (FORCE)" -c "DROP ROLE IF EXISTS $plain" >/dev/null 2>&1' EXIT

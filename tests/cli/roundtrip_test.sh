@@ -9,7 +9,7 @@ pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQ
 validator="${METAPORT_VALIDATOR:?METAPORT_VALIDATOR is not set}"
 work="$TEST_TMPDIR/rt" && rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-pgdb="mp_rt_$$"
+pgdb="mp_rt_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
 psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null
 pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
 trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT

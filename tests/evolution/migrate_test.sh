@@ -17,7 +17,7 @@ check() {  # check NAME EXPECTED ACTUAL
   if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: got '$3', expected '$2'"; failures=$((failures + 1)); fi
 }
 
-pgdb="mp_mig_$$"
+pgdb="mp_mig_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
 psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: PostgreSQL"; exit 1; }
 pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
 trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT

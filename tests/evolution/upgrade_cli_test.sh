@@ -98,7 +98,7 @@ expect_text "v2 binary upgrades 1 -> 2" out.txt "upgraded from bi version 1 to 2
 diff -r v2bin-tree "$golden/v2/tree" >/dev/null && ok "... and dumps the v2 golden byte for byte" || fail "the v2 binary's upgrade of the v1 golden differs from the v2 golden"
 
 # ---- PostgreSQL loads the old dumps the same way ------------------------------------------------------
-pgdb="mp_evolution_$$"
+pgdb="mp_evolution_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
 PGOPTIONS="--client-min-messages=warning" psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
 pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
 trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
