@@ -17,6 +17,7 @@
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/spool.hpp"
 #include "runtime/engine/spooled_row.hpp"
+#include "runtime/store/key_map.hpp"
 #include "runtime/store/row.hpp"
 #include "runtime/store/table_desc.hpp"
 
@@ -825,26 +826,14 @@ class Loader {
     std::vector<std::vector<std::uint32_t>> candidates(schema_.kinds.size());
     for (std::uint32_t i = 0; i < incoming_.size(); ++i)
       if (!incoming_[i].failed && incoming_[i].action == Action::update) candidates[nodes_[incoming_[i].node].kind].push_back(i);
-    std::unordered_map<std::string, std::unordered_map<std::int64_t, Key>> ids;  // ref target kind -> id -> key
-    store::KeyLookup lookup = [&](const std::string& kind, std::int64_t id) -> std::optional<Key> {
-      auto k = ids.find(kind);
-      if (k == ids.end()) return std::nullopt;
-      auto it = k->second.find(id);
-      if (it == k->second.end()) return std::nullopt;
-      return it->second;
-    };
+    store::KeyMap keys;  // of the kinds the candidates' columns refer to
+    const store::KeyLookup lookup = keys.lookup();
     for (std::size_t k = 0; k < candidates.size(); ++k) {
       if (candidates[k].empty()) continue;
       const KindInfo& kind = *schema_.kinds[k];
-      for (const auto& f : kind.fields) {
-        if (f.type.tag != TypeDesc::Tag::Ref || ids.count(f.type.ref_kind)) continue;
-        auto& m = ids[f.type.ref_kind];
-        auto s = store_->scan_keys(f.type.ref_kind, [&](std::int64_t id, Key key) {
-          m.emplace(id, std::move(key));
-          return ok_status();
-        });
-        if (!s) return s;
-      }
+      for (const auto& f : kind.fields)
+        if (f.type.tag == TypeDesc::Tag::Ref)
+          if (auto s = keys.load(*store_, f.type.ref_kind); !s) return s;
       std::unordered_map<std::int64_t, std::uint32_t> by_id;
       for (auto i : candidates[k]) by_id[nodes_[incoming_[i].node].id] = i;
       auto s = store_->scan(kind.name, [&](std::int64_t id, store::Row& row) -> Status {

@@ -7,6 +7,7 @@
 #include "runtime/engine/load.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/format/dump_format.hpp"
+#include "runtime/store/key_map.hpp"
 #include "runtime/store/row.hpp"
 
 namespace metaport::engine {
@@ -33,22 +34,10 @@ Status write_backup(store::Store& st, const SchemaInfo& old, const std::string& 
   h.schema = old.name;
   h.version = old.version;
   if (auto s = (*w)->begin(h); !s) return s;
-  std::unordered_map<std::string, std::unordered_map<std::int64_t, Key>> ids;
-  for (const auto& k : old.kinds) {
-    auto& m = ids[k->name];
-    auto s = st.scan_keys(k->name, [&](std::int64_t id, Key key) {
-      m.emplace(id, std::move(key));
-      return ok_status();
-    });
-    if (!s) return s;
-  }
-  store::KeyLookup lookup = [&](const std::string& kind, std::int64_t id) -> std::optional<Key> {
-    auto k = ids.find(kind);
-    if (k == ids.end()) return std::nullopt;
-    auto it = k->second.find(id);
-    if (it == k->second.end()) return std::nullopt;
-    return it->second;
-  };
+  store::KeyMap keys;
+  for (const auto& k : old.kinds)
+    if (auto s = keys.load(st, k->name); !s) return s;
+  const store::KeyLookup lookup = keys.lookup();
   for (std::size_t i = 0; i < old.kinds.size(); ++i) {
     const KindInfo& kind = *old.kinds[i];
     auto s = st.scan(kind.name, [&](std::int64_t, store::Row& row) -> Status {
