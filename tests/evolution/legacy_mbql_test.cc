@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "metaport/format/json.hpp"
+#include "tests/evolution/json_values.hpp"
 #include "metaport/format/yaml_reader.hpp"
 
 namespace {
@@ -19,18 +20,8 @@ using metaport::Errors;
 using metaport::UpgradeContext;
 using metaport::UpgradeRecord;
 using metaport::Value;
-
-Value J(std::string_view text) {
-  auto r = metaport::json::parse(text);
-  EXPECT_TRUE(r.ok()) << text;
-  return r.ok() ? *r : Value();
-}
-
-std::string show(const Value& v) {
-  Value sorted = v;
-  sorted.sort_keys();
-  return metaport::json::write(sorted);
-}
+using evolution_test::J;
+using evolution_test::show;
 
 struct Converted {
   Value out;

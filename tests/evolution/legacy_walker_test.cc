@@ -6,17 +6,13 @@
 #include <set>
 
 #include "metaport/format/json.hpp"
+#include "tests/evolution/json_values.hpp"
 #include "tests/evolution/bi_v1/schema.hpp"
 
 namespace {
 
 using metaport::Value;
-
-Value J(std::string_view text) {
-  auto r = metaport::json::parse(text);
-  EXPECT_TRUE(r.ok()) << text;
-  return r.ok() ? *r : Value();
-}
+using evolution_test::J;
 
 // "Kind key @ path" for every reference found, as a set.
 template <class Schema>

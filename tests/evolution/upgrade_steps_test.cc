@@ -8,24 +8,15 @@
 #include "entities/bi/legacy_mbql.hpp"
 #include "entities/bi/schema.hpp"
 #include "metaport/format/json.hpp"
+#include "tests/evolution/json_values.hpp"
 
 namespace {
 
 using metaport::Errors;
 using metaport::UpgradeRecord;
 using metaport::Value;
-
-Value J(std::string_view text) {
-  auto r = metaport::json::parse(text);
-  EXPECT_TRUE(r.ok()) << text;
-  return r.ok() ? *r : Value();
-}
-
-std::string show(const Value& v) {
-  Value sorted = v;
-  sorted.sort_keys();
-  return metaport::json::write(sorted);
-}
+using evolution_test::J;
+using evolution_test::show;
 
 struct Upgraded {
   bool ok = false;
