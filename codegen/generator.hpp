@@ -87,10 +87,11 @@ inline std::string ident(const std::string& name) {
   return out;
 }
 
-// argv: --name NAME --header PATH --schema C++TYPE --extras FUNCTION|none --out DIR [--lock COMMITTED]
+// argv: --name NAME --header PATH --schema C++TYPE --extras FUNCTION|none --out DIR
+//       [--lock COMMITTED --regenerate "COMMAND THAT REWRITES IT"]
 template <class S>
 int generator_main(int argc, char** argv) {
-  std::string name, header, schema_type, extras = "none", out = ".", committed_path;
+  std::string name, header, schema_type, extras = "none", out = ".", committed_path, regenerate;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--name") name = argv[i + 1];
@@ -99,6 +100,7 @@ int generator_main(int argc, char** argv) {
     else if (a == "--extras") extras = argv[i + 1];
     else if (a == "--out") out = argv[i + 1];
     else if (a == "--lock") committed_path = argv[i + 1];
+    else if (a == "--regenerate") regenerate = argv[i + 1];
     else { std::cerr << "metaport codegen: unknown argument " << a << "\n"; return 2; }
   }
   const SchemaInfo info = make_schema_info<S>();
@@ -115,11 +117,10 @@ int generator_main(int argc, char** argv) {
     ss << f.rdbuf();
     committed = ss.str();
   }
-  const std::string lock_path = committed_path.empty() ? "PATH/schema.lock" : committed_path;
-  const std::string lock = lock_text(info, parse_lock(committed), lock_path);
+  const std::string lock = lock_text(info, parse_lock(committed), regenerate);
   std::string check;
   if (!committed_path.empty()) {
-    auto problems = check_lock(info, committed, lock_path);
+    auto problems = check_lock(info, committed, regenerate);
     if (problems.empty()) check = "OK\n";
     for (const auto& p : problems) check += "- " + p + "\n";
   } else {

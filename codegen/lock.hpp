@@ -38,7 +38,32 @@ inline std::string key_shape_name(KeyShape k) {
   return "?";
 }
 
-// The shape of a schema, one line per kind and per member.
+namespace detail {
+// The members of nested structs, one line each, named by their path from the
+// kind: `columns[].data_type: string`, `details.password?: secret<string>`,
+// `auth_info{}` for a map's values. Indented deeper than top-level members so
+// that readers of a past version's tables (schema_at_version) can skip them.
+// An open struct gets a `PATH.*: open` line (it keeps members it does not
+// declare). Anything stored or dumped is on some line, so any change to it
+// changes the lock.
+inline void nested_lines(const TypeDesc& t, const std::string& path, std::string& out) {
+  switch (t.tag) {
+    case TypeDesc::Tag::Struct:
+      if (t.open) out += "    " + path + ".*: open\n";
+      for (const auto& f : t.fields) {
+        const std::string p = path + "." + f.name;
+        out += "    " + p + (f.optional ? "?" : "") + ": " + f.type.str() + "\n";
+        nested_lines(f.type, p, out);
+      }
+      break;
+    case TypeDesc::Tag::List: nested_lines(*t.elem, path + "[]", out); break;
+    case TypeDesc::Tag::Map: nested_lines(*t.elem, path + "{}", out); break;
+    default: break;
+  }
+}
+}  // namespace detail
+
+// The shape of a schema, one line per kind, per member and per nested member.
 inline std::string shape_text(const SchemaInfo& s) {
   std::string out;
   for (const auto& k : s.kinds) {
@@ -48,7 +73,10 @@ inline std::string shape_text(const SchemaInfo& s) {
     out += k->open ? " open" : " closed";
     if (!k->dumped) out += " store-only";
     out += "\n";
-    for (const auto& f : k->fields) out += "  " + f.name + (f.optional ? "?" : "") + ": " + f.type.str() + "\n";
+    for (const auto& f : k->fields) {
+      out += "  " + f.name + (f.optional ? "?" : "") + ": " + f.type.str() + "\n";
+      detail::nested_lines(f.type, f.name, out);
+    }
   }
   return out;
 }
@@ -101,13 +129,21 @@ inline std::string upgrade_text(const SchemaInfo& s, int from) {
   return out;
 }
 
+// The command that rewrites a schema's committed lock from its structs. The
+// metaport_schema macro passes `bazel run //PKG:NAME_update_lock`, which works
+// even while the stale lock keeps the schema's binary from building.
+inline std::string default_regenerate_command(const SchemaInfo& s) {
+  return "./metaport " + s.name + " schema --lock > PATH/schema.lock";
+}
+
 // The whole lock: past sections as committed, the current one from the structs.
 inline std::string lock_text(const SchemaInfo& s, const LockHistory& committed = {},
-                             const std::string& lock_path = "PATH/schema.lock") {
+                             std::string regenerate_command = {}) {
+  if (regenerate_command.empty()) regenerate_command = default_regenerate_command(s);
   std::string out;
   out += "# metaport schema lock: the changelog of schema " + s.name + ". Generated; commit it.\n";
   out += "# A struct change needs a version bump and an upgrade step for each changed kind;\n";
-  out += "# then regenerate this file: ./metaport " + s.name + " schema --lock > " + lock_path + "\n";
+  out += "# then regenerate this file: " + regenerate_command + "\n";
   out += "schema " + s.name + "\n";
   std::map<int, std::string> sections;  // past versions as committed, then the current one
   for (const auto& [v, shape] : committed.shapes)
@@ -137,17 +173,55 @@ inline std::map<std::string, std::vector<std::string>> kinds_of(const std::strin
   }
   return out;
 }
-// What changed in each kind between two shapes: "Card: - dataset?: bool", ...
+// One member line of a shape, split: "  columns[].data_type?: string" ->
+// {"columns[].data_type", "?: string"}.
+inline std::pair<std::string, std::string> member_of(const std::string& line) {
+  const std::size_t b = line.find_first_not_of(' ');
+  const std::size_t colon = line.find(": ", b);
+  if (b == std::string::npos || colon == std::string::npos) return {line, ""};
+  std::string path = line.substr(b, colon - b), decl = line.substr(colon);
+  if (!path.empty() && path.back() == '?') { path.pop_back(); decl = "?" + decl; }
+  return {path, decl};
+}
+// What changed in each kind between two shapes, one line per member path,
+// named from the kind: "- Table.columns[].data_type: string" (removed),
+// "+ Table.columns[].type: string" (added), "~ Card.display: enum(a|b) ->
+// enum(a|b|c)" (changed), and a hint when a removal and an addition of the
+// same type under the same parent look like a rename.
 inline std::map<std::string, std::vector<std::string>> changes(const std::string& a, const std::string& b) {
   auto ka = kinds_of(a), kb = kinds_of(b);
   std::map<std::string, std::vector<std::string>> out;
+  auto members = [](const std::vector<std::string>& lines) {
+    std::vector<std::pair<std::string, std::string>> m;  // in order
+    for (std::size_t i = 1; i < lines.size(); ++i) m.push_back(member_of(lines[i]));
+    return m;
+  };
+  auto parent_of = [](const std::string& path) {
+    const std::size_t cut = path.find_last_of(".");
+    return cut == std::string::npos ? std::string() : path.substr(0, cut);
+  };
   for (const auto& [k, lines] : ka) {
     auto it = kb.find(k);
     if (it == kb.end()) { out[k].push_back("kind removed"); continue; }
-    std::set<std::string> x(lines.begin(), lines.end()), y(it->second.begin(), it->second.end());
-    auto trim = [](const std::string& l) { return l.substr(l.find_first_not_of(' ')); };
-    for (const auto& l : lines) if (!y.count(l)) out[k].push_back("- " + trim(l));
-    for (const auto& l : it->second) if (!x.count(l)) out[k].push_back("+ " + trim(l));
+    auto& o = out[k];
+    if (lines.front() != it->second.front()) o.push_back("~ " + lines.front() + " -> " + it->second.front());
+    const auto ma = members(lines), mb = members(it->second);
+    std::map<std::string, std::string> da(ma.begin(), ma.end()), db(mb.begin(), mb.end());
+    std::vector<std::pair<std::string, std::string>> removed, added;
+    for (const auto& [path, decl] : ma) {
+      auto n = db.find(path);
+      if (n == db.end()) removed.emplace_back(path, decl);
+      else if (n->second != decl) o.push_back("~ " + k + "." + path + decl + " -> " + n->second.substr(n->second.find(": ") + 2));
+    }
+    for (const auto& [path, decl] : mb)
+      if (!da.count(path)) added.emplace_back(path, decl);
+    for (const auto& [path, decl] : removed) o.push_back("- " + k + "." + path + decl);
+    for (const auto& [path, decl] : added) o.push_back("+ " + k + "." + path + decl);
+    for (const auto& [rp, rd] : removed)
+      for (const auto& [ap, ad] : added)
+        if (rd == ad && parent_of(rp) == parent_of(ap) && rp.find(".*") == std::string::npos)
+          o.push_back("  (a rename? rename_field(FROM, \"" + k + "\", \"" + rp + "\", \"" + ap + "\"))");
+    if (o.empty()) out.erase(k);
   }
   for (const auto& [k, lines] : kb)
     if (!ka.count(k)) out[k].push_back("kind added");
@@ -157,16 +231,17 @@ inline std::map<std::string, std::vector<std::string>> changes(const std::string
 
 // Problems with the committed lock; empty when it is in step with the structs.
 inline std::vector<std::string> check_lock(const SchemaInfo& s, const std::string& committed_text,
-                                           const std::string& lock_path = "PATH/schema.lock") {
+                                           std::string regenerate_command = {}) {
+  if (regenerate_command.empty()) regenerate_command = default_regenerate_command(s);
   std::vector<std::string> problems;
   const LockHistory committed = parse_lock(committed_text);
   const std::string now = shape_text(s);
-  const std::string regenerate = "regenerate the lock: ./metaport " + s.name + " schema --lock > " + lock_path;
+  const std::string regenerate = "regenerate the lock: " + regenerate_command;
   auto it = committed.shapes.find(s.version);
   if (it != committed.shapes.end() && it->second != now) {
     std::string msg = "the " + s.name + " entity structs changed, but the schema version is still " + std::to_string(s.version) + ":";
     for (const auto& [k, lines] : detail::changes(it->second, now))
-      for (const auto& l : lines) msg += "\n    " + k + ": " + l;
+      for (const auto& l : lines) msg += "\n    " + (l.rfind("kind ", 0) == 0 ? k + ": " + l : l);
     msg += "\n  to ship this change: bump the version to " + std::to_string(s.version + 1) +
            ", register an upgrade step from version " + std::to_string(s.version) +
            " for each changed kind (docs/changing-your-schema.md), then " + regenerate;
@@ -189,11 +264,11 @@ inline std::vector<std::string> check_lock(const SchemaInfo& s, const std::strin
       std::string msg = "kind " + k + " changed from version " + std::to_string(a->first) + " to " + std::to_string(b->first) +
                         " but no upgrade step from version " + std::to_string(a->first) + " is registered for it:";
       for (const auto& l : lines) msg += "\n    " + l;
-      msg += "\n  register one in upgrade_steps() (rename_field, add_field, map_field, drop_field, or your own function)";
+      msg += "\n  register one in upgrade_steps() (rename_field, add_field, add_optional_field, map_field, drop_field, or your own function; nested members by path, e.g. \"columns[].data_type\")";
       problems.push_back(msg);
     }
   }
-  if (committed_text != lock_text(s, committed, lock_path))
+  if (committed_text != lock_text(s, committed, regenerate_command))
     problems.push_back(it == committed.shapes.end()
                            ? "version " + std::to_string(s.version) + " is not in the committed lock yet: " + regenerate
                            : "the committed lock is out of date (the upgrade steps or the header changed): " + regenerate);
@@ -222,8 +297,8 @@ inline bool wrapped(const std::string& s, const std::string& head, std::string& 
 }
 }  // namespace detail
 
-// The inverse of TypeDesc::str() (struct members are not recorded: a
-// struct is a JSON document to the store, which is all migrations need).
+// The inverse of TypeDesc::str(). A struct comes back by name only; its
+// members are on the nested lines that follow (detail::add_nested_member).
 inline std::optional<TypeDesc> parse_type(std::string s) {
   TypeDesc t;
   if (detail::ends_outside(s, "|null")) {
@@ -273,6 +348,73 @@ inline std::optional<TypeDesc> parse_type(std::string s) {
   return t;
 }
 
+namespace detail {
+// "columns[].data_type?: string" under kind k: finds columns' element struct
+// and adds the member; "details.*: open" marks the struct open.
+inline Status add_nested_member(KindInfo& k, const std::string& line) {
+  const auto bad = [&](const std::string& why) {
+    return make_error("schema.lock: kind " + k.name + ": cannot read the nested member line '" + line + "': " + why);
+  };
+  const std::size_t colon = line.find(": ");
+  if (colon == std::string::npos) return bad("no ': '");
+  std::string path = line.substr(0, colon);
+  bool optional = false;
+  if (!path.empty() && path.back() == '?') { optional = true; path.pop_back(); }
+  // Tokens: member names, "[]" and "{}".
+  std::vector<std::string> tokens;
+  std::string name;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '.') {
+      if (!name.empty()) tokens.push_back(std::move(name));
+      name.clear();
+    } else if ((c == '[' || c == '{') && i + 1 < path.size() && path[i + 1] == (c == '[' ? ']' : '}')) {
+      if (!name.empty()) tokens.push_back(std::move(name));
+      name.clear();
+      tokens.push_back(c == '[' ? "[]" : "{}");
+      ++i;
+    } else {
+      name += c;
+    }
+  }
+  if (!name.empty()) tokens.push_back(std::move(name));
+  if (tokens.size() < 2) return bad("not a nested path");
+  FieldDesc* top = nullptr;
+  for (auto& f : k.fields)
+    if (f.name == tokens[0]) top = &f;
+  if (!top) return bad("no member '" + tokens[0] + "' above it");
+  TypeDesc* t = &top->type;
+  for (std::size_t i = 1; i + 1 < tokens.size(); ++i) {
+    if (tokens[i] == "[]" || tokens[i] == "{}") {
+      if (!t->elem) return bad("'" + tokens[i] + "' on a member that is not a list or map");
+      t = t->elem.get();
+      continue;
+    }
+    TypeDesc* next = nullptr;
+    for (auto& f : t->fields)
+      if (f.name == tokens[i]) next = &f.type;
+    if (!next) return bad("no member '" + tokens[i] + "' above it");
+    t = next;
+  }
+  if (t->tag != TypeDesc::Tag::Struct) return bad("its container is not a struct");
+  const std::string type_text = line.substr(colon + 2);
+  if (tokens.back() == "*") {
+    if (type_text != "open") return bad("'*' is followed by 'open'");
+    t->open = true;
+    return ok_status();
+  }
+  auto type = parse_type(type_text);
+  if (!type) return bad("unknown type '" + type_text + "'");
+  FieldDesc f;
+  f.name = tokens.back();
+  f.cpp_name = f.name;
+  f.optional = optional;
+  f.type = std::move(*type);
+  t->fields.push_back(std::move(f));
+  return ok_status();
+}
+}  // namespace detail
+
 // The schema as it was at `version`, from the lock history: kinds, members,
 // types, keys (no decoders: enough to read that version's tables). Ref
 // shapes are taken from the kinds of that version.
@@ -311,6 +453,11 @@ inline Result<SchemaInfo> schema_at_version(const SchemaInfo& current, int versi
       }
       s.kinds.push_back(std::move(kind));
       k = s.kinds.back().get();
+    } else if (k && line.rfind("    ", 0) == 0) {
+      // A nested struct's member (inside its top-level member's JSON column):
+      // it rebuilds the struct's shape, so that what depends on it (which
+      // secrets are nested, hence the table layout) is that version's.
+      if (auto st = detail::add_nested_member(*k, line.substr(4)); !st) return st.errors();
     } else if (k && line.rfind("  ", 0) == 0) {
       auto colon = line.find(": ");
       if (colon == std::string::npos) return make_error("schema.lock: cannot read the line '" + line + "'");

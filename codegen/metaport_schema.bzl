@@ -20,6 +20,11 @@ yields:
     NAME             cc_library: the schema's registration unit (SchemaInfo)
     metaport_NAME    cc_binary: dump/load/validate/... for this schema
     NAME_lock_test   sh_test: the committed lock matches the structs
+    NAME_update_lock `bazel run` it to rewrite the committed lock from the structs
+
+With `lock`, building metaport_NAME fails while the committed lock is out of
+step with the structs (the message says what changed and what to do), so a
+struct change cannot ship without its version bump and upgrade step.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
@@ -60,6 +65,9 @@ def metaport_schema(
         deps = [model, Label("//codegen:generator")],
     )
 
+    pkg = native.package_name()
+    repo = native.repository_name()
+    update_label = (repo if repo != "@" else "") + "//" + pkg + ":" + name + "_update_lock"
     outs = [
         name + ".lock",
         name + ".lockcheck.txt",
@@ -81,7 +89,7 @@ def metaport_schema(
             header,
             schema,
             extras if extras else "none",
-            (" --lock $(location %s)" % lock) if lock else "",
+            (" --lock $(location %s) --regenerate 'bazel run %s'" % (lock, update_label)) if lock else "",
         ),
         visibility = visibility,
     )
@@ -93,9 +101,29 @@ def metaport_schema(
         visibility = visibility,
     )
 
+    if lock:
+        # Fails the build of the binary while the lock is stale: the same
+        # check as NAME_lock_test, at build time.
+        native.genrule(
+            name = name + "_lock_in_step",
+            srcs = [":" + name + ".lockcheck.txt"],
+            outs = [name + ".lock_in_step"],
+            cmd = ("if head -n1 $< | grep -q '^OK'; then touch $@; else " +
+                   "{ echo 'metaport: %s is not in step with the %s entity structs:'; sed 's/^/  /' $<; } >&2; exit 1; fi") %
+                  ((pkg + "/" if pkg else "") + lock, name),
+        )
+        native.sh_binary(
+            name = name + "_update_lock",
+            srcs = [Label("//codegen:update_lock.sh")],
+            data = [":" + name + ".lock"],
+            args = ["$(rootpath :%s.lock)" % name, (pkg + "/" if pkg else "") + lock],
+            visibility = visibility,
+        )
+
     cc_binary(
         name = "metaport_" + name,
         srcs = [name + "_main.cc"] + extras_srcs,
+        data = [":" + name + "_lock_in_step"] if lock else [],
         # jemalloc: loads allocate on every core (docs/performance.md).
         deps = [":" + name, Label("//runtime/cli"), Label("//third_party:jemalloc")] + extras_deps,
         visibility = visibility,

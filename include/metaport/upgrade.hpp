@@ -61,34 +61,121 @@ struct UpgradeStep {
   std::function<void(UpgradeRecord&, UpgradeContext&)> apply;
 };
 
+// ---- member paths -------------------------------------------------------------------
+// The common steps take a member path, as schema.lock spells nested members:
+// "ordered_cards" (a top-level member), "details.password" (a member of a
+// nested struct), "columns[].data_type" (of every element of a list),
+// "auth_info{}.token" (of every value of a map). A name without '.', '[' or
+// '{' is always a plain member name.
+namespace detail {
+struct PathStep {
+  bool each = false;  // [] or {}: every element / every value
+  std::string member;
+};
+inline std::vector<PathStep> parse_member_path(const std::string& path) {
+  std::vector<PathStep> out;
+  if (path.find_first_of(".[{") == std::string::npos) return {PathStep{false, path}};
+  std::string name;
+  auto flush = [&] {
+    if (!name.empty()) out.push_back(PathStep{false, std::move(name)});
+    name.clear();
+  };
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '.') flush();
+    else if ((c == '[' && i + 1 < path.size() && path[i + 1] == ']') || (c == '{' && i + 1 < path.size() && path[i + 1] == '}')) {
+      flush();
+      out.push_back(PathStep{true, {}});
+      ++i;
+    } else {
+      name += c;
+    }
+  }
+  flush();
+  return out;
+}
+// Calls fn(object, member, where) for every object the path's last member
+// belongs to; `where` is that member's concrete path ("columns[2].type").
+template <class F>
+void for_each_member_at(Value& v, const std::vector<PathStep>& steps, std::size_t i, const std::string& where, F& fn) {
+  if (i + 1 == steps.size()) {
+    if (v.is_object() && !steps[i].each) fn(v, steps[i].member, where.empty() ? steps[i].member : where + "." + steps[i].member);
+    return;
+  }
+  if (steps[i].each) {
+    if (v.is_array()) {
+      std::size_t n = 0;
+      for (auto& x : v.as_array()) for_each_member_at(x, steps, i + 1, where + "[" + std::to_string(n++) + "]", fn);
+    } else if (v.is_object()) {
+      for (auto& [k, x] : v.as_object()) for_each_member_at(x, steps, i + 1, where + "." + k, fn);
+    }
+    return;
+  }
+  if (!v.is_object()) return;
+  if (Value* m = v.find(steps[i].member))
+    for_each_member_at(*m, steps, i + 1, where.empty() ? steps[i].member : where + "." + steps[i].member, fn);
+}
+template <class F>
+void for_each_member_at(Value& doc, const std::string& path, F fn) {
+  const auto steps = parse_member_path(path);
+  if (!steps.empty()) for_each_member_at(doc, steps, 0, "", fn);
+}
+// The last member name of a path: "columns[].type" -> "type".
+inline std::string last_member(const std::string& path) {
+  const auto steps = parse_member_path(path);
+  return steps.empty() || steps.back().each ? std::string() : steps.back().member;
+}
+}  // namespace detail
+
 // ---- the common steps --------------------------------------------------------------
-inline UpgradeStep rename_field(int from, std::string kind, std::string old_name, std::string new_name) {
-  std::string name = kind + ": rename " + old_name + " -> " + new_name;
-  return {from, kind, name, [old_name, new_name](UpgradeRecord& r, UpgradeContext& ctx) {
-            if (!r.doc.is_object()) return;
-            Value* v = r.doc.find(old_name);
-            if (!v) return;
-            if (r.doc.find(new_name)) {
-              ctx.error(new_name, "both '" + old_name + "' (the old name) and '" + new_name + "' are present");
-              return;
-            }
-            Value moved = std::move(*v);
-            auto& o = r.doc.as_object();
-            for (auto& m : o)  // keep the member where it was
-              if (m.first == old_name) { m.first = new_name; m.second = std::move(moved); break; }
+// `new_name` is a member name, or a path whose last member is taken (so
+// rename_field(1, "Table", "columns[].data_type", "columns[].type") reads well).
+inline UpgradeStep rename_field(int from, std::string kind, std::string old_path, std::string new_name) {
+  std::string name = kind + ": rename " + old_path + " -> " + new_name;
+  std::string to = detail::last_member(new_name);
+  return {from, kind, name, [old_path, to](UpgradeRecord& r, UpgradeContext& ctx) {
+            detail::for_each_member_at(r.doc, old_path, [&](Value& obj, const std::string& old_name, const std::string& where) {
+              Value* v = obj.find(old_name);
+              if (!v) return;
+              if (obj.find(to)) {
+                const std::string at = where.substr(0, where.size() - old_name.size()) + to;
+                ctx.error(at, "both '" + old_name + "' (the old name) and '" + to + "' are present");
+                return;
+              }
+              Value moved = std::move(*v);
+              for (auto& m : obj.as_object())  // keep the member where it was
+                if (m.first == old_name) { m.first = to; m.second = std::move(moved); break; }
+            });
           }};
 }
 
-inline UpgradeStep add_field(int from, std::string kind, std::string field, Value default_value) {
-  std::string name = kind + ": add " + field;
-  return {from, kind, name, [field, default_value](UpgradeRecord& r, UpgradeContext&) {
-            if (r.doc.is_object() && !r.doc.find(field)) r.doc.set(field, default_value);
+// A new member with a value for documents of older versions. For a new
+// std::optional member that older documents simply leave out, use
+// add_optional_field: an optional member may be absent, never null.
+inline UpgradeStep add_field(int from, std::string kind, std::string path, Value default_value) {
+  std::string name = kind + ": add " + path;
+  return {from, kind, name, [path, default_value](UpgradeRecord& r, UpgradeContext&) {
+            detail::for_each_member_at(r.doc, path, [&](Value& obj, const std::string& member, const std::string&) {
+              if (!obj.find(member)) obj.set(member, default_value);
+            });
           }};
 }
 
-inline UpgradeStep drop_field(int from, std::string kind, std::string field) {
-  std::string name = kind + ": drop " + field;
-  return {from, kind, name, [field](UpgradeRecord& r, UpgradeContext&) { r.doc.erase(field); }};
+// A new optional member: documents of older versions leave it out, which is
+// what they mean. The step changes no document; it records the change in
+// schema.lock (every changed kind needs a step).
+inline UpgradeStep add_optional_field(int from, std::string kind, std::string path) {
+  std::string name = kind + ": add " + path + " (optional, left out)";
+  return {from, kind, name, [](UpgradeRecord&, UpgradeContext&) {}};
+}
+
+inline UpgradeStep drop_field(int from, std::string kind, std::string path) {
+  std::string name = kind + ": drop " + path;
+  return {from, kind, name, [path](UpgradeRecord& r, UpgradeContext&) {
+            detail::for_each_member_at(r.doc, path, [](Value& obj, const std::string& member, const std::string&) {
+              obj.erase(member);
+            });
+          }};
 }
 
 inline UpgradeStep rename_kind(int from, std::string old_kind, std::string new_kind) {
@@ -96,22 +183,24 @@ inline UpgradeStep rename_kind(int from, std::string old_kind, std::string new_k
   return {from, old_kind, name, [new_kind](UpgradeRecord& r, UpgradeContext&) { r.kind = new_kind; }};
 }
 
-// A change of representation: `old_name`'s value becomes `new_name`'s (they
+// A change of representation: `old_path`'s value becomes `new_name`'s (they
 // may be the same member), computed by `convert`, which may call ctx.error.
-inline UpgradeStep map_field(int from, std::string kind, std::string old_name, std::string new_name,
+inline UpgradeStep map_field(int from, std::string kind, std::string old_path, std::string new_name,
                              std::function<Value(const Value&, UpgradeContext&)> convert) {
-  std::string name = kind + ": " + old_name + (old_name == new_name ? "" : " -> " + new_name) + " (converted)";
-  return {from, kind, name, [old_name, new_name, convert](UpgradeRecord& r, UpgradeContext& ctx) {
-            if (!r.doc.is_object()) return;
-            Value* v = r.doc.find(old_name);
-            if (!v) return;
-            Value converted = convert(*v, ctx);
-            if (old_name == new_name) {
-              *v = std::move(converted);
-              return;
-            }
-            for (auto& m : r.doc.as_object())
-              if (m.first == old_name) { m.first = new_name; m.second = std::move(converted); break; }
+  std::string name = kind + ": " + old_path + (old_path == new_name ? "" : " -> " + new_name) + " (converted)";
+  std::string to = detail::last_member(new_name);
+  return {from, kind, name, [old_path, to, convert](UpgradeRecord& r, UpgradeContext& ctx) {
+            detail::for_each_member_at(r.doc, old_path, [&](Value& obj, const std::string& old_name, const std::string&) {
+              Value* v = obj.find(old_name);
+              if (!v) return;
+              Value converted = convert(*v, ctx);
+              if (old_name == to) {
+                *v = std::move(converted);
+                return;
+              }
+              for (auto& m : obj.as_object())
+                if (m.first == old_name) { m.first = to; m.second = std::move(converted); break; }
+            });
           }};
 }
 

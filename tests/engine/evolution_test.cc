@@ -80,9 +80,12 @@ TEST(LockHistory, AStructChangeWithoutABumpNamesTheChange) {
   auto problems = codegen::check_lock(same_version, v1().lock_history);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("changed, but the schema version is still 1"), std::string::npos) << problems[0];
-  EXPECT_NE(problems[0].find("Shelf: - description?: string|null"), std::string::npos) << problems[0];
-  EXPECT_NE(problems[0].find("Shelf: + summary?: string|null"), std::string::npos) << problems[0];
-  EXPECT_NE(problems[0].find("Book: + language: string"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("- Shelf.description?: string|null"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("+ Shelf.summary?: string|null"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("+ Book.language: string"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[0].find("(a rename? rename_field(FROM, \"Shelf\", \"description\", \"summary\"))"),
+            std::string::npos)
+      << problems[0];
 }
 
 TEST(LockHistory, ABumpWithoutAStepNamesTheKind) {
