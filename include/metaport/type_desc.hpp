@@ -33,6 +33,8 @@ struct TypeDesc {
   std::shared_ptr<TypeDesc> elem;   // List / Map values
 
   bool is_container() const { return tag == Tag::Document || tag == Tag::Struct || tag == Tag::List || tag == Tag::Map || tag == Tag::AnyRef; }
+  // A Secret itself, or a container with a Secret somewhere inside.
+  bool holds_secret() const;
   // A compact text form used in schema.lock and messages: "list<ref<Card>>?".
   std::string str() const;
 };
@@ -70,6 +72,14 @@ inline std::string TypeDesc::str() const {
   if (derived) s = "derived<" + s + ">";
   if (nullable) s += "|null";
   return s;
+}
+
+inline bool TypeDesc::holds_secret() const {
+  if (secret) return true;
+  if (elem && elem->holds_secret()) return true;
+  for (const auto& f : fields)
+    if (f.type.holds_secret()) return true;
+  return false;
 }
 
 template <class T>

@@ -211,8 +211,11 @@ int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::str
   auto r = engine::validate(store.get(), schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   if (a.report == "json") return print_load_report(*r, "json", stdout);
+  // Warnings do not make the dump invalid, but every one is shown.
+  for (const auto& w : r->warnings) std::printf("warning: %s\n", w.to_string().c_str());
   if (r->failed() == 0) {
-    std::printf("%s: %zu records, no problems\n", in.c_str(), r->records);
+    std::printf("%s: %zu records, no problems%s\n", in.c_str(), r->records,
+                r->warnings.empty() ? "" : (" (" + std::to_string(r->warnings.size()) + " warnings)").c_str());
     return kOk;
   }
   std::size_t problems = 0;
@@ -333,6 +336,7 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
   format::DumpHeader h;
   h.schema = schema.name;
   h.version = schema.version;
+  h.secrets_kept = (*reader)->header().secrets_kept;  // the secrets pass through as they came
   if (auto s = (*w)->begin(h); !s) { print_errors(s.errors()); return kUsage; }
   format::Counts counts;
   Errors errs = pass(**reader, [&](const Entity& e) {

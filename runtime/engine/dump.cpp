@@ -191,6 +191,7 @@ class Dumper {
     format::DumpHeader h;
     h.schema = schema_.name;
     h.version = schema_.version;
+    h.secrets_kept = opts_.keep_secrets;
     if (auto s = writer_.begin(h); !s) return s.errors();
     Progress p(opts_.progress, "dumping", total);
     // A writer that takes JSON text gets the document rendered straight from

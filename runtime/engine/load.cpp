@@ -14,10 +14,12 @@
 #include "runtime/format/io.hpp"
 #include "runtime/engine/batch_writer.hpp"
 #include "runtime/engine/ordered_pool.hpp"
+#include "runtime/engine/present.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/spool.hpp"
 #include "runtime/engine/spooled_row.hpp"
 #include "runtime/store/key_map.hpp"
+#include "runtime/store/nested_secrets.hpp"
 #include "runtime/store/row.hpp"
 #include "runtime/store/table_desc.hpp"
 
@@ -58,6 +60,10 @@ struct Incoming {
   bool failed = false;
   bool placeholder = false;
   Action action = Action::create;
+  // Its secrets that arrived redacted ("password", "details.auth-info.x"):
+  // a created entity has no value for them (the report says so); an update
+  // keeps the store's values.
+  std::vector<std::string> unknown_secrets;
 };
 
 std::string label(const KindInfo& k, const Key& key) { return k.name + " " + key.str(); }
@@ -173,6 +179,7 @@ class Loader {
       for (auto& [k, c] : report_.kinds) c.created = c.updated = c.skipped = 0;
       report_.stubs.clear();
       report_.placeholders.clear();
+      report_.secrets_unknown.clear();
       report_.remapped = 0;
       return std::move(report_);
     }
@@ -184,6 +191,7 @@ class Loader {
 
  private:
   Status check_version(const format::DumpHeader& h) {
+    secrets_kept_ = h.secrets_kept;
     if (auto s = version_supported(schema_, h); !s) return s;
     if (h.version < schema_.version) {
       from_version_ = h.version;
@@ -237,6 +245,7 @@ class Loader {
     std::string spooled;   // the same row, serialized for the spool
     bool placeholder = false;
     std::vector<UpgradeRecord> extra;  // records an upgrade step emitted beside this one
+    std::vector<Error> warnings;       // secrets in clear (see warn_clear_secrets)
   };
 
   static std::size_t workers() {
@@ -288,6 +297,12 @@ class Loader {
       return;
     }
     p.key = e.key;
+    if (!secrets_kept_)
+      for (auto& [path, mark] : clear_secrets(kind, doc))
+        p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
+                                       std::string(kRedacted) + ") or remove it before this file goes into git",
+                                   path_to_string(path), mark.known() ? mark : p.origin.mark, p.origin.file,
+                                   kind.name + " " + e.key.str()});
     schema_.refs(e, [&](const FoundRef& r) {
       auto kit = kind_index_.find(r.kind);
       if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here
@@ -342,6 +357,7 @@ class Loader {
     format::Record counted;
     counted.kind = p.kind_name;
     reader.accepted(counted);
+    for (auto& w : p.warnings) report_.warnings.push_back(std::move(w));
     ++report_.records;
     if (auto s = accept_entity(p); !s) return s;
     for (auto& x : p.extra) {
@@ -429,6 +445,7 @@ class Loader {
     if (!off) return off.errors();
     in.off = *off;
     in.len = static_cast<std::uint32_t>(p.spooled.size());
+    in.unknown_secrets = store::unknown_secrets(tables_[static_cast<std::size_t>(p.kind)], p.row.row);
     nodes_[node].incoming = static_cast<std::int32_t>(incoming_.size());
     incoming_.push_back(std::move(in));
     if (streaming_) return stream_insert(node, p.row);
@@ -877,6 +894,25 @@ class Loader {
     }
   }
 
+  // An update whose dump redacted some secrets: the store's values stay
+  // (top-level ones through Store::update's kept columns, nested ones merged
+  // into the row here); what neither side knows is reported.
+  Status keep_stored_secrets(std::uint32_t k, const Incoming& in, store::EntityRow& row) {
+    const store::TableDesc& table = tables_[k];
+    auto stored = store_->fetch(schema_.kinds[k]->name, nodes_[in.node].id);
+    if (!stored) return stored.errors();
+    if (!*stored) return ok_status();
+    if (auto s = store::keep_stored_secrets(table, row.row, **stored); !s) return s;
+    std::vector<std::string> unknown = store::unknown_secrets(table, row.row);
+    const std::vector<std::string> stored_unknown = store::unknown_secrets(table, **stored);
+    for (const auto& path : unknown) {
+      const bool top = table.member_column(path) != store::TableDesc::npos;
+      if (top && std::find(stored_unknown.begin(), stored_unknown.end(), path) == stored_unknown.end()) continue;
+      report_.secrets_unknown.push_back(label(*schema_.kinds[k], nodes_[in.node].key) + ": " + path);
+    }
+    return ok_status();
+  }
+
   void count() {
     for (auto& in : incoming_) {
       const KindInfo& k = *schema_.kinds[nodes_[in.node].kind];
@@ -892,9 +928,11 @@ class Loader {
       } else if (in.action == Action::skip) {
         ++c.skipped;
       } else if (in.action == Action::update) {
-        ++c.updated;
+        ++c.updated;  // its unknown secrets are listed once the store's are known (apply)
       } else {
         ++c.created;
+        for (const auto& path : in.unknown_secrets)
+          report_.secrets_unknown.push_back(label(k, nodes_[in.node].key) + ": " + path);
       }
     }
   }
@@ -968,6 +1006,8 @@ class Loader {
         if (batches[k].rows.size() >= 512)
           if (auto s = flush(k); !s) return s;
       } else {
+        if (!in.unknown_secrets.empty())
+          if (auto s = keep_stored_secrets(k, in, *b.row); !s) return s;
         if (auto s = store_->update(schema_.kinds[k]->name, nodes_[in.node].id, b.row->row, b.row->redacted); !s) return s;
       }
       progress.tick();
@@ -999,6 +1039,7 @@ class Loader {
   store::Store* store_;
   const SchemaInfo& schema_;
   LoadOptions opts_;
+  bool secrets_kept_ = false;  // the dump says it was written with --keep-secrets
   std::vector<store::TableDesc> tables_;
   std::unordered_map<std::string, std::uint32_t> kind_index_;
   std::vector<std::unordered_map<Key, std::uint32_t, KeyHash>> index_;  // per kind: key -> node

@@ -33,6 +33,7 @@ Status write_backup(store::Store& st, const SchemaInfo& old, const std::string& 
   format::DumpHeader h;
   h.schema = old.name;
   h.version = old.version;
+  h.secrets_kept = true;  // a backup holds the store's secrets in clear
   if (auto s = (*w)->begin(h); !s) return s;
   store::KeyMap keys;
   for (const auto& k : old.kinds)

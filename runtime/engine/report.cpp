@@ -4,6 +4,18 @@
 
 namespace metaport::engine {
 
+namespace {
+Value error_json(const Error& e) {
+  Value v = Value::object();
+  v.set("message", e.message);
+  v.set("path", e.path);
+  v.set("file", e.file);
+  v.set("line", static_cast<long long>(e.mark.line));
+  v.set("column", static_cast<long long>(e.mark.col));
+  return v;
+}
+}  // namespace
+
 std::string LoadReport::text() const {
   std::string out;
   char line[256];
@@ -43,6 +55,22 @@ std::string LoadReport::text() const {
     list(placeholders);
   }
   if (remapped) out += std::to_string(remapped) + " references to missing users attributed to the --user account\n";
+  if (!secrets_unknown.empty()) {
+    out += std::to_string(secrets_unknown.size()) +
+           " secrets arrived redacted and have no value in the store (load a dump written with --keep-secrets to set them):\n";
+    list(secrets_unknown);
+  }
+  if (!warnings.empty()) {
+    out += "warnings:\n";
+    std::size_t shown = 0;
+    for (const auto& w : warnings) {
+      if (++shown > 12) {
+        out += "  ... and " + std::to_string(warnings.size() - 12) + " more (--report json lists them all)\n";
+        break;
+      }
+      out += "  " + w.to_string() + "\n";
+    }
+  }
   for (const auto& n : notes) out += n + "\n";
   if (!ignored_files.empty()) {
     out += std::to_string(ignored_files.size()) + " files ignored (not entity files of this schema):\n";
@@ -89,15 +117,7 @@ Value LoadReport::json() const {
     x.set("file", f.origin.file);
     x.set("line", static_cast<long long>(f.origin.mark.line));
     Value es = Value::array();
-    for (const auto& e : f.errors) {
-      Value ev = Value::object();
-      ev.set("message", e.message);
-      ev.set("path", e.path);
-      ev.set("file", e.file);
-      ev.set("line", static_cast<long long>(e.mark.line));
-      ev.set("column", static_cast<long long>(e.mark.col));
-      es.push_back(std::move(ev));
-    }
+    for (const auto& e : f.errors) es.push_back(error_json(e));
     x.set("errors", std::move(es));
     fs.push_back(std::move(x));
   }
@@ -109,6 +129,12 @@ Value LoadReport::json() const {
   for (const auto& s : placeholders) ph.push_back(s);
   v.set("placeholder_users", std::move(ph));
   v.set("remapped", static_cast<long long>(remapped));
+  Value su = Value::array();
+  for (const auto& s : secrets_unknown) su.push_back(s);
+  v.set("secrets_unknown", std::move(su));
+  Value ws = Value::array();
+  for (const auto& w : warnings) ws.push_back(error_json(w));
+  v.set("warnings", std::move(ws));
   Value ig = Value::array();
   for (const auto& s : ignored_files) ig.push_back(s);
   v.set("ignored_files", std::move(ig));

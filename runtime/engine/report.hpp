@@ -30,6 +30,13 @@ struct LoadReport {
   std::size_t remapped = 0;               // references re-attributed by --user
   std::vector<std::string> ignored_files; // tree files that hold no entity of this schema
   std::vector<std::string> notes;         // e.g. "upgraded from version 2"
+  // "Channel ops: details.password": secrets that arrived redacted and that
+  // the store does not know either (a created entity, or an update over an
+  // unknown value). They hold no value, never the marker.
+  std::vector<std::string> secrets_unknown;
+  // Problems that do not stop a load: a secret in clear in a dump that does
+  // not say it was written with --keep-secrets (file:line, path; never the value).
+  std::vector<Error> warnings;
   bool dry_run = false;
   bool committed = false;
   std::size_t records = 0;

@@ -40,7 +40,7 @@ RowJson::RowJson(const store::TableDesc& table, bool keep_secrets,
                  const std::function<const IdKeyJson*(const store::Column&, const FieldDesc&)>& refs)
     : table_(table), keep_secrets_(keep_secrets) {
   const auto& fields = table.kind->fields;
-  for (std::size_t i = store::TableDesc::kFirstMember; i < table.columns.size(); ++i) {
+  for (std::size_t i = store::TableDesc::kFirstMember; i < table.members_end(); ++i) {
     const store::Column& c = table.columns[i];
     const FieldDesc& f = fields[static_cast<std::size_t>(c.field)];
     Col col;
@@ -49,7 +49,7 @@ RowJson::RowJson(const store::TableDesc& table, bool keep_secrets,
     col.name_json += ':';
     // As present() redacts: a secret member whole, or the secrets inside it.
     if (f.type.secret) col.secret = Secret::whole;
-    else if (detail::has_secret(f.type)) col.secret = Secret::nested;
+    else if (f.type.holds_secret()) col.secret = Secret::nested;
     if (c.type == store::ColumnType::Ref) col.refs = refs(c, f);
     cols_.push_back(std::move(col));
   }
@@ -64,6 +64,8 @@ bool RowJson::append(const store::Row& row, std::string& out) {
   if (!table_.key_single && !store::key_from_text(row[TableDesc::kKey].as_text(), false)) return false;
   if (!row[TableDesc::kAbsent].is_int() || !row[TableDesc::kRedacted].is_int()) return false;
   if (!row[TableDesc::kUnknown].is_null()) return false;  // kept unknown members: apply_unknowns
+  // Nested secrets unknown here: entity_value_from_row puts their markers back.
+  if (table_.redacted_paths != TableDesc::npos && !row[table_.redacted_paths].is_null()) return false;
   const std::int64_t absent = row[TableDesc::kAbsent].as_int();
   const std::int64_t redacted = row[TableDesc::kRedacted].as_int();
 

@@ -38,6 +38,7 @@ Value header_value(const DumpHeader& h) {
   v.set("format", h.format);
   v.set("schema", h.schema);
   v.set("version", h.version);
+  if (h.secrets_kept) v.set("secrets", "kept");
   return v;
 }
 
@@ -132,10 +133,8 @@ class TreeWriter : public DumpWriter {
     return layout_->index_members(kind);
   }
   Status begin(const DumpHeader& h) override {
-    Value v = Value::object();
-    v.set("format", h.format);
-    v.set("schema", h.schema);
-    v.set("version", h.version);
+    Value v = header_value(h);
+    v.erase("metaport");  // implied by the file's name
     return io::write_file(tmp_ + "/metaport.yaml", yaml::write(v));
   }
   Status write(const Entity& e, const Value& doc) override {
@@ -198,6 +197,11 @@ Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
   out.format = static_cast<int>(f->as_int());
   out.schema = s->as_string();
   out.version = static_cast<int>(v->as_int());
+  if (const Value* sec = h.find("secrets")) {
+    if (!sec->is_string() || sec->as_string() != "kept")
+      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets) or left out");
+    out.secrets_kept = true;
+  }
   if (out.format > kFormatVersion)
     return make_error(name + ": dump format " + std::to_string(out.format) + " is newer than this metaport reads (" +
                       std::to_string(kFormatVersion) + ")");

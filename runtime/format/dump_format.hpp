@@ -33,6 +33,10 @@ struct DumpHeader {
   std::string schema;
   int version = 0;
   bool from_metaport = true;  // false: a tree without metaport.yaml (written by Metabase or a person)
+  // Written with --keep-secrets (`secrets: kept` in the header): the secrets
+  // in clear are meant. Without it a secret in clear is reported as a warning
+  // (pasted into a reviewed file, it would slip into git unnoticed).
+  bool secrets_kept = false;
 };
 
 using Counts = std::map<std::string, std::size_t>;

@@ -5,6 +5,7 @@
 #include "metaport/format/json.hpp"
 #include "metaport/refs.hpp"
 #include "metaport/secret.hpp"
+#include "runtime/store/nested_secrets.hpp"
 
 namespace metaport::store {
 
@@ -69,7 +70,8 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
 
   std::int64_t absent = 0, redacted = 0;
   std::size_t seen = 0;
-  for (std::size_t i = TableDesc::kFirstMember; i < t.columns.size(); ++i) {
+  Value::Array redacted_paths;  // nested secrets that arrived redacted
+  for (std::size_t i = TableDesc::kFirstMember; i < t.members_end(); ++i) {
     const Column& c = t.columns[i];
     const FieldDesc& f = fields[static_cast<std::size_t>(c.field)];
     const Value* v = e.value.find(f.name);
@@ -108,7 +110,13 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
         row[i] = SqlValue(v->as_string());
         break;
       case ColumnType::Json:
-        row[i] = SqlValue(json::write(*v));
+        if (t.redacted_paths != TableDesc::npos && f.type.holds_secret()) {
+          Value copy = *v;  // the markers become null, their paths listed
+          take_redacted(f.type, copy, f.name, redacted_paths);
+          row[i] = SqlValue(json::write(copy));
+        } else {
+          row[i] = SqlValue(json::write(*v));
+        }
         break;
       case ColumnType::Ref: {
         auto target = key_from_value(*v);
@@ -130,6 +138,7 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
   row[TableDesc::kAbsent] = SqlValue(absent);
   row[TableDesc::kRedacted] = SqlValue(redacted);
   if (!e.unknowns.empty()) row[TableDesc::kUnknown] = SqlValue(unknowns_to_json(e.unknowns));
+  if (!redacted_paths.empty()) row[t.redacted_paths] = SqlValue(json::write(Value(std::move(redacted_paths))));
   return out;
 }
 
@@ -165,8 +174,8 @@ Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const K
 
   const auto& fields = t.kind->fields;
   Value::Object obj;
-  obj.reserve(t.columns.size() - TableDesc::kFirstMember);
-  for (std::size_t i = TableDesc::kFirstMember; i < t.columns.size(); ++i) {
+  obj.reserve(t.members_end() - TableDesc::kFirstMember);
+  for (std::size_t i = TableDesc::kFirstMember; i < t.members_end(); ++i) {
     if (!columns.empty() && !columns[i]) continue;  // not asked for
     const Column& c = t.columns[i];
     const FieldDesc& f = fields[static_cast<std::size_t>(c.field)];
@@ -221,6 +230,21 @@ Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const K
     }
   }
   e.value = Value(std::move(obj));
+  if (t.redacted_paths != TableDesc::npos && !row[t.redacted_paths].is_null()) {
+    // Nested secrets unknown here: the marker again where the JSON has null.
+    const SqlValue& s = row[t.redacted_paths];
+    auto paths = s.is_text() ? json::parse(s.as_text()) : Result<Value>(make_error("not JSON text"));
+    if (!paths || !paths->is_array()) return make_error(where(t, key) + ": mp_redacted_paths is not a JSON list of paths");
+    for (const auto& p : paths->as_array()) {
+      if (!p.is_array() || p.size() == 0 || !p.as_array()[0].is_string())
+        return make_error(where(t, key) + ": mp_redacted_paths holds " + json::write(p) + ", not a path");
+      Value* m = e.value.find(p.as_array()[0].as_string());
+      if (!m) continue;  // a member not asked for (or absent)
+      if (!put_redacted(*m, p.as_array()))
+        return make_error(where(t, key) + ": mp_redacted_paths lists " + json::write(p) +
+                          ", a place its document does not have");
+    }
+  }
   return e;
 }
 

@@ -66,7 +66,7 @@ std::size_t TableDesc::column_index(std::string_view sql_name) const {
 
 std::size_t TableDesc::member_column(std::string_view disk_name) const {
   if (!kind) return npos;
-  for (std::size_t i = kFirstMember; i < columns.size(); ++i)
+  for (std::size_t i = kFirstMember; i < members_end(); ++i)
     if (kind->fields[static_cast<std::size_t>(columns[i].field)].name == disk_name) return i;
   return npos;
 }
@@ -141,7 +141,7 @@ Result<TableDesc> table_for(const KindInfo& kind, const SchemaInfo& schema) {
   t.columns = {key, absent, unknown, redacted};
 
   std::set<std::string> taken = {std::string(TableDesc::kIdColumn), "mp_key", "mp_absent", "mp_unknown",
-                                 "mp_redacted"};
+                                 "mp_redacted", "mp_redacted_paths"};
   int optional_count = 0, secret_count = 0;
   for (std::size_t i = 0; i < kind.fields.size(); ++i) {
     const FieldDesc& f = kind.fields[i];
@@ -171,6 +171,17 @@ Result<TableDesc> table_for(const KindInfo& kind, const SchemaInfo& schema) {
     taken.insert(name);
     c.name = std::move(name);
     t.columns.push_back(std::move(c));
+  }
+  // Secrets inside containers: their unknown ones are listed by path.
+  bool nested_secrets = false;
+  for (const auto& f : kind.fields) nested_secrets |= !f.type.secret && f.type.holds_secret();
+  if (nested_secrets) {
+    Column paths;
+    paths.name = "mp_redacted_paths";
+    paths.type = ColumnType::Json;
+    paths.role = ColumnRole::RedactedPaths;
+    t.redacted_paths = t.columns.size();
+    t.columns.push_back(std::move(paths));
   }
   if (static_cast<std::size_t>(optional_count) > kMaxOptionalMembers)
     return make_error("kind " + kind.name + " has " + std::to_string(optional_count) +

@@ -11,6 +11,12 @@
 //   mp_redacted bitmask over the kind's secret members: bit set = the value
 //               is unknown here (it arrived redacted), whatever the column holds
 //   ...         one column per top-level member, in declaration order
+//   mp_redacted_paths  only for kinds with secrets inside containers (a
+//               password in a nested struct, a map of tokens): the JSON list
+//               of the paths ([member, index or key, ...]) of those secrets
+//               whose value is unknown here (they arrived redacted). The
+//               JSON holds null there, never the redaction marker; NULL when
+//               every nested secret is known.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -33,7 +39,7 @@ enum class ColumnType : std::uint8_t {
 };
 std::string_view column_type_name(ColumnType t);
 
-enum class ColumnRole : std::uint8_t { Key, Absent, Unknown, Redacted, Member };
+enum class ColumnRole : std::uint8_t { Key, Absent, Unknown, Redacted, Member, RedactedPaths };
 
 struct Column {
   std::string name;  // SQL identifier, [a-z0-9_], always quoted in SQL
@@ -56,6 +62,10 @@ struct TableDesc {
   std::string table;            // SQL identifier
   bool key_single = true;       // mp_key is the raw string (not a JSON array)
   std::vector<Column> columns;  // Row order; the implicit mp_id comes first in SQL
+  // The mp_redacted_paths column (last), npos for kinds without secrets
+  // inside containers. Members are the columns [kFirstMember, members_end()).
+  std::size_t redacted_paths = static_cast<std::size_t>(-1);
+  std::size_t members_end() const { return redacted_paths == npos ? columns.size() : redacted_paths; }
 
   static constexpr std::size_t kKey = 0, kAbsent = 1, kUnknown = 2, kRedacted = 3, kFirstMember = 4;
   static constexpr std::string_view kIdColumn = "mp_id";

@@ -32,13 +32,15 @@ inline Value parse_json(const std::string& s) {
 }
 
 // Writes records as a jsonl dump (the header carries `version`).
+// `secrets_kept`: the header says it was written with --keep-secrets.
 inline void write_dump(const SchemaInfo& schema, const std::string& path, const std::vector<Rec>& recs,
-                       format::Format f = format::Format::jsonl, int version = -1) {
+                       format::Format f = format::Format::jsonl, int version = -1, bool secrets_kept = false) {
   auto w = format::make_stream_writer(f, path);
   if (!w) throw std::runtime_error(w.errors().to_string());
   format::DumpHeader h;
   h.schema = schema.name;
   h.version = version < 0 ? schema.version : version;
+  h.secrets_kept = secrets_kept;
   if (!(*w)->begin(h)) throw std::runtime_error("begin");
   format::Counts counts;
   for (const auto& r : recs) {
