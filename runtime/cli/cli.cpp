@@ -215,7 +215,8 @@ int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::str
   for (const auto& w : r->warnings) std::printf("warning: %s\n", w.to_string().c_str());
   if (r->failed() == 0) {
     std::printf("%s: %zu records, no problems%s\n", in.c_str(), r->records,
-                r->warnings.empty() ? "" : (" (" + std::to_string(r->warnings.size()) + " warnings)").c_str());
+                r->warnings.empty() ? ""
+                : (" (" + std::to_string(r->warnings.size()) + (r->warnings.size() == 1 ? " warning)" : " warnings)")).c_str());
     return kOk;
   }
   std::size_t problems = 0;
