@@ -19,8 +19,8 @@
 #include <typeinfo>
 #include <vector>
 
-#include "codegen/json_schema.hpp"
-#include "codegen/lock.hpp"
+#include "metaport/json_schema.hpp"
+#include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
 #include "metaport/schema.hpp"
 #include "runtime/store/ddl.hpp"
@@ -56,7 +56,7 @@ inline std::string dependency_table(const SchemaInfo& s) {
 
 inline std::string all_json_schemas(const SchemaInfo& s) {
   Value all = Value::object();
-  for (const auto& k : s.kinds) all.set(k->name, json_schema(*k, s));
+  for (const auto& k : s.kinds) all.set(k->name, json_schema::for_kind(*k, s));
   return json::write(all) + "\n";
 }
 
@@ -117,10 +117,10 @@ int generator_main(int argc, char** argv) {
     ss << f.rdbuf();
     committed = ss.str();
   }
-  const std::string lock = lock_text(info, parse_lock(committed), regenerate);
+  const std::string lock = schema_lock::lock_text(info, schema_lock::parse_lock(committed), regenerate);
   std::string check;
   if (!committed_path.empty()) {
-    auto problems = check_lock(info, committed, regenerate);
+    auto problems = schema_lock::check_lock(info, committed, regenerate);
     if (problems.empty()) check = "OK\n";
     for (const auto& p : problems) check += "- " + p + "\n";
   } else {

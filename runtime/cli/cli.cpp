@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "codegen/json_schema.hpp"
-#include "codegen/lock.hpp"
+#include "metaport/json_schema.hpp"
+#include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
 #include "runtime/engine/diff.hpp"
 #include "runtime/engine/dump.hpp"
@@ -395,7 +395,7 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
   if (lock) {
     // The changelog the generated registry embedded (past versions as
     // committed, the current one from the structs): what to commit.
-    std::fputs((schema.lock_history.empty() ? codegen::lock_text(schema) : schema.lock_history).c_str(), stdout);
+    std::fputs((schema.lock_history.empty() ? schema_lock::lock_text(schema) : schema.lock_history).c_str(), stdout);
     return kOk;
   }
   if (!json_schema_kind.empty()) {
@@ -404,7 +404,7 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
       std::fprintf(stderr, "error: --json-schema %s: schema %s has no such kind\n", json_schema_kind.c_str(), schema.name.c_str());
       return kUsage;
     }
-    Value v = codegen::json_schema(*k, schema);
+    Value v = json_schema::for_kind(*k, schema);
     std::printf("%s\n", json::write(v).c_str());
     return kOk;
   }

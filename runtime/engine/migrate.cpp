@@ -3,7 +3,7 @@
 #include <ctime>
 #include <unordered_map>
 
-#include "codegen/lock.hpp"
+#include "metaport/schema_lock.hpp"
 #include "runtime/engine/load.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/format/dump_format.hpp"
@@ -77,7 +77,7 @@ Result<MigrateReport> migrate(store::Store& st, const SchemaInfo& schema, const 
   if (s.version < schema.oldest_version)
     return make_error(st.display_url() + " is at " + schema.name + " version " + std::to_string(s.version) +
                       "; the oldest version this metaport upgrades is " + std::to_string(schema.oldest_version));
-  auto old = codegen::schema_at_version(schema, s.version);
+  auto old = schema_lock::schema_at_version(schema, s.version);
   if (!old) return old.errors();
   // The old layout must be exactly what the store holds (the fingerprint).
   if (auto c = st.check_schema(*old); !c) return c.errors();
