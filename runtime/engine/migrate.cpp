@@ -18,8 +18,8 @@ std::string default_backup_path(const store::Store& st, const SchemaInfo& schema
   char stamp[32];
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
-  std::string base = st.dialect() == store::Dialect::sqlite ? st.display_url() : schema.name;
-  if (base.rfind("sqlite://", 0) == 0) base = base.substr(9);
+  // Beside a store file; in the working directory for a server's store.
+  const std::string base = st.url().path.empty() ? schema.name : st.url().path;
   return base + ".v" + std::to_string(version) + "-backup-" + stamp + ".jsonl";
 }
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "runtime/store/postgres_store.hpp"
+#include "runtime/store/backend.hpp"
 #include "runtime/store/sql_store_base.hpp"
-#include "runtime/store/sqlite_store.hpp"
 
 namespace metaport::store {
 
@@ -177,8 +176,8 @@ Status SqlStoreBase::replace_schema(const SchemaInfo& schema) {
   // Referencing tables first is not needed: every table goes in the same
   // transaction (PostgreSQL: CASCADE drops the foreign-key constraints).
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it)
-    if (auto st = exec("DROP TABLE " + quote_ident(it->table) + (dialect() == Dialect::postgres ? " CASCADE" : "")); !st)
-      return fail(st.errors().list().front());
+    for (const auto& sql : dialect().to_sql(sql::DropTable{it->table}))
+      if (auto st = exec(sql); !st) return fail(st.errors().list().front());
   for (const auto& t : *tables)
     for (const auto& sql : to_sql(t, dialect()))
       if (auto st = exec(sql); !st) return fail(st.errors().list().front());
@@ -244,8 +243,9 @@ Result<bool> SqlStoreBase::is_empty() {
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const OpenOptions& options) {
   auto parsed = parse_store_url(url);
   if (!parsed) return parsed.errors();
-  if (parsed->dialect == Dialect::sqlite) return open_sqlite_store(std::move(*parsed), options);
-  return open_postgres_store(std::move(*parsed), options);
+  const Backend* b = find_backend(parsed->scheme);
+  if (!b) return make_error("unsupported store URL '" + parsed->display + "'");  // parse_store_url found it
+  return b->open(std::move(*parsed), options);
 }
 
 }  // namespace metaport::store
