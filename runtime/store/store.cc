@@ -147,8 +147,16 @@ Status SqlStoreBase::create_schema(const SchemaInfo& schema) {
   if (auto st = begin_write(); !st) return st;
   auto abort = [&](Status st) {
     (void)rollback();
+    // MySQL commits each DDL statement: take back the tables made so far
+    // (none of these names existed: checked above), so the store is as it was.
+    if (!dialect().transactional_ddl()) {
+      for (auto it = tables->rbegin(); it != tables->rend(); ++it) (void)exec("DROP TABLE IF EXISTS " + quote_ident(it->table));
+      for (const char* b : {"mp_meta", "mp_schema_version"}) (void)exec(std::string("DROP TABLE IF EXISTS ") + quote_ident(b));
+    }
     return st;
   };
+  // The version row comes last: with non-transactional DDL (MySQL), a store
+  // interrupted halfway records no schema, and a later init says so.
   for (const auto& sql : schema_sql(*tables, dialect()))
     if (auto st = exec(sql); !st) return abort(st);
   auto ins = query("INSERT INTO \"mp_schema_version\" (\"schema\", \"version\", \"lock_fingerprint\") VALUES (" +

@@ -192,8 +192,7 @@ TEST_P(EvolutionTest, AFailedMigrationLeavesTheStoreAsItWas) {
   EXPECT_EQ(dump_text(a.url(), v1(), Format::jsonl, dir_ / "after.jsonl"), before);  // still version 1, same rows
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, EvolutionTest, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return std::string(engine_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Engines, EvolutionTest, ::testing::ValuesIn(engines()), EngineParamName());
 
 }  // namespace
 }  // namespace metaport::testing

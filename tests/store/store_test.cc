@@ -772,6 +772,7 @@ TEST_P(StoreTest, BulkReferenceChecksStillRefuseADanglingReference) {
   EXPECT_EQ(dump(*store_), before);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values(Engine::sqlite, Engine::postgres), engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::ValuesIn(metaport::testing::engines()),
+                         metaport::testing::EngineParamName());
 
 }  // namespace
