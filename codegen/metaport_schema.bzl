@@ -30,7 +30,7 @@ struct change cannot ship without its version bump and upgrade step.
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
 
 # The store dialects the generator prints a script for (runtime/store:dialects).
-_DIALECTS = ["sqlite", "postgres"]
+_DIALECTS = ["sqlite", "postgres", "mysql"]
 
 def metaport_schema(
         name,

@@ -85,11 +85,15 @@ std::vector<sql::Statement> schema_statements(const std::vector<TableDesc>& tabl
 
 // ---- spelled by a dialect ---------------------------------------------------
 
-std::vector<std::string> to_sql(const std::vector<sql::Statement>& statements, const Dialect& d) {
+std::vector<std::string> Dialect::script(const std::vector<sql::Statement>& statements) const {
   std::vector<std::string> out;
   for (const auto& s : statements)
-    for (auto& text : d.to_sql(s)) out.push_back(std::move(text));
+    for (auto& text : to_sql(s)) out.push_back(std::move(text));
   return out;
+}
+
+std::vector<std::string> to_sql(const std::vector<sql::Statement>& statements, const Dialect& d) {
+  return d.script(statements);
 }
 
 std::string column_sql(const Column& c, const Dialect& d) { return d.column_sql(column_def(c)); }

@@ -29,6 +29,10 @@ class Dialect {
   // The text of one neutral statement: nothing (the dialect has nothing to
   // do for it), one statement, or several.
   virtual std::vector<std::string> to_sql(const sql::Statement& s) const = 0;
+  // A whole list of statements: each one's to_sql, in order, unless the
+  // dialect does better with the list in view (MySQL declares indexes and
+  // foreign keys inside CREATE TABLE: an ALTER TABLE rebuilds the table).
+  virtual std::vector<std::string> script(const std::vector<sql::Statement>& statements) const;
 
   // DDL inside a transaction is undone by its rollback (SQLite, PostgreSQL);
   // MySQL commits around every DDL statement instead.
