@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "codegen/json_schema.hpp"
-#include "codegen/lock.hpp"
+#include "metaport/json_schema.hpp"
+#include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
 #include "runtime/engine/diff.hpp"
 #include "runtime/engine/dump.hpp"
@@ -17,6 +17,7 @@
 #include "runtime/engine/upgrade_records.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/format/dump_format.hpp"
+#include "runtime/store/backend.hpp"
 #include "runtime/store/ddl.hpp"
 
 namespace fs = std::filesystem;
@@ -232,7 +233,8 @@ int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::str
 }
 
 bool looks_like_store_url(const std::string& s) {
-  return s.rfind("sqlite://", 0) == 0 || s.rfind("postgres://", 0) == 0 || s.rfind("postgresql://", 0) == 0;
+  const auto sep = s.find("://");
+  return sep != std::string::npos && store::find_backend(std::string_view(s).substr(0, sep)) != nullptr;
 }
 
 // A dump to read: a dump path as is, or a store dumped to a temporary jsonl
@@ -383,19 +385,22 @@ int cmd_migrate(const SchemaInfo& schema, const std::string& url, bool dry_run, 
 
 int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {
   if (!sql.empty()) {
-    store::Dialect d;
-    if (sql == "sqlite") d = store::Dialect::sqlite;
-    else if (sql == "postgres" || sql == "postgresql") d = store::Dialect::postgres;
-    else { std::fprintf(stderr, "error: --sql %s: expected sqlite or postgres\n", sql.c_str()); return kUsage; }
+    const store::Dialect* d = store::find_dialect(sql);
+    if (!d) {
+      std::string names;
+      for (const auto* x : store::dialects()) names += (names.empty() ? "" : ", ") + std::string(x->name());
+      std::fprintf(stderr, "error: --sql %s: expected one of %s\n", sql.c_str(), names.c_str());
+      return kUsage;
+    }
     auto tables = store::tables_for(schema);
     if (!tables) { print_errors(tables.errors()); return kDataProblem; }
-    std::fputs(store::schema_script(*tables, d).c_str(), stdout);
+    std::fputs(store::schema_script(*tables, *d).c_str(), stdout);
     return kOk;
   }
   if (lock) {
     // The changelog the generated registry embedded (past versions as
     // committed, the current one from the structs): what to commit.
-    std::fputs((schema.lock_history.empty() ? codegen::lock_text(schema) : schema.lock_history).c_str(), stdout);
+    std::fputs((schema.lock_history.empty() ? schema_lock::lock_text(schema) : schema.lock_history).c_str(), stdout);
     return kOk;
   }
   if (!json_schema_kind.empty()) {
@@ -404,7 +409,7 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
       std::fprintf(stderr, "error: --json-schema %s: schema %s has no such kind\n", json_schema_kind.c_str(), schema.name.c_str());
       return kUsage;
     }
-    Value v = codegen::json_schema(*k, schema);
+    Value v = json_schema::for_kind(*k, schema);
     std::printf("%s\n", json::write(v).c_str());
     return kOk;
   }
@@ -493,7 +498,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   std::string sql, json_schema_kind;
   bool lock = false;
   auto* schema_cmd = app.add_subcommand("schema", "print the schema, its SQL, its lock or a JSON Schema");
-  schema_cmd->add_option("--sql", sql, "sqlite|postgres: the store DDL");
+  schema_cmd->add_option("--sql", sql, "sqlite|postgres|mysql: the store DDL");
   schema_cmd->add_flag("--lock", lock, "the schema.lock text");
   schema_cmd->add_option("--json-schema", json_schema_kind, "the JSON Schema of one kind");
 

@@ -1,12 +1,17 @@
-#include "runtime/store/sqlite_store.hpp"
-
+// The SQLite backend: one connection per Store; WAL journal (readers never
+// block the writer), synchronous=NORMAL (durable at checkpoints, never
+// corrupt), foreign_keys=ON with every reference DEFERRABLE INITIALLY
+// DEFERRED, a busy timeout for concurrent writers, and one cached prepared
+// statement per table and operation. Registered for sqlite:// URLs.
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <map>
 
+#include "runtime/store/backend.hpp"
 #include "runtime/store/sql_store_base.hpp"
+#include "runtime/store/sqlite/dialect.hpp"
 
 namespace metaport::store {
 
@@ -496,8 +501,6 @@ class SqliteStore final : public SqlStoreBase {
   std::vector<std::int64_t> next_id_;
 };
 
-}  // namespace
-
 Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions& options) {
   struct stat st {};
   const bool exists = ::stat(url.path.c_str(), &st) == 0;
@@ -532,5 +535,27 @@ Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions
   }
   return std::unique_ptr<Store>(std::move(store));
 }
+
+constexpr std::string_view kForms = "sqlite://RELATIVE/PATH, sqlite:///ABSOLUTE/PATH";
+
+Result<StoreUrl> parse_sqlite_url(std::string_view url) {
+  StoreUrl out;
+  if (url.rfind("sqlite://", 0) != 0)
+    return make_error("bad store URL '" + std::string(url) + "': expected " + store_url_forms());
+  out.path = std::string(url.substr(9));  // after "sqlite://": "rel/x.db" or "/abs/x.db"
+  out.display = std::string(url);
+  if (out.path.empty() || out.path == "/")
+    return make_error("bad store URL '" + out.display + "': no database file path (expected " + std::string(kForms) + ")");
+  if (out.path.back() == '/')
+    return make_error("bad store URL '" + out.display + "': the path names a directory, not a database file");
+  if (out.path.find('?') != std::string::npos)
+    return make_error("bad store URL '" + out.display +
+                      "': sqlite:// URLs take no parameters (the store sets WAL, foreign keys and timeouts itself)");
+  return out;
+}
+
+const bool kRegistered = register_backend(Backend{0, &sqlite_dialect(), {"sqlite"}, kForms, parse_sqlite_url, open_sqlite_store});
+
+}  // namespace
 
 }  // namespace metaport::store

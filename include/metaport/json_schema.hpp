@@ -1,5 +1,8 @@
 // One JSON Schema (draft 2020-12) per kind, generated from the same
-// declarations, so editors and CI can check dump files under review.
+// declarations, so editors and CI can check dump files under review. The
+// generator writes them (NAME.schemas.json) and every binary prints them
+// (`schema --json-schema KIND`): in the core, so the runtime needs nothing
+// from codegen/.
 #pragma once
 #include <string>
 
@@ -8,7 +11,7 @@
 #include "metaport/secret.hpp"
 #include "metaport/value.hpp"
 
-namespace metaport::codegen {
+namespace metaport::json_schema {
 
 namespace detail {
 inline Value type_schema(const TypeDesc& t, const SchemaInfo& s);
@@ -97,7 +100,7 @@ inline Value type_schema(const TypeDesc& t, const SchemaInfo& s) {
 }
 }  // namespace detail
 
-inline Value json_schema(const KindInfo& k, const SchemaInfo& s) {
+inline Value for_kind(const KindInfo& k, const SchemaInfo& s) {
   Value v = detail::fields_schema(k.fields, k.open, s);
   Value out = Value::object();
   out.set("$schema", "https://json-schema.org/draft/2020-12/schema");
@@ -107,4 +110,4 @@ inline Value json_schema(const KindInfo& k, const SchemaInfo& s) {
   return out;
 }
 
-}  // namespace metaport::codegen
+}  // namespace metaport::json_schema

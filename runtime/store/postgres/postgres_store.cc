@@ -1,5 +1,8 @@
-#include "runtime/store/postgres_store.hpp"
-
+// The PostgreSQL backend, over libpq. One connection per Store; prepared
+// statements per table and operation; COPY for bulk inserts and whole-table
+// scans; snapshots are REPEATABLE READ, READ ONLY, DEFERRABLE transactions
+// whose snapshot is taken when begin_snapshot() returns. Registered for
+// postgres:// and postgresql:// URLs (libpq URIs).
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -12,6 +15,8 @@
 #include <optional>
 #include <unordered_set>
 
+#include "runtime/store/backend.hpp"
+#include "runtime/store/postgres/dialect.hpp"
 #include "runtime/store/sql_store_base.hpp"
 
 namespace metaport::store {
@@ -806,8 +811,6 @@ class PostgresStore final : public SqlStoreBase {
   std::unordered_set<std::string> prepared_;
 };
 
-}  // namespace
-
 Result<std::unique_ptr<Store>> open_postgres_store(StoreUrl url, const OpenOptions&) {
   // Defaults first, the URL last: with expand_dbname the URL's own
   // parameters (connect_timeout=..., application_name=...) win.
@@ -841,5 +844,27 @@ Result<std::unique_ptr<Store>> open_postgres_store(StoreUrl url, const OpenOptio
                       std::to_string(PQserverVersion(conn)) + " is too old (12 or newer is needed)");
   return std::unique_ptr<Store>(std::move(store));
 }
+
+Result<StoreUrl> parse_postgres_url(std::string_view url) {
+  StoreUrl out;
+  out.conninfo = std::string(url);
+  out.display = mask_password(url);
+  // Let libpq judge the URI (it knows every parameter); report its words.
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(out.conninfo.c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? err : "out of memory";
+    if (err) PQfreemem(err);
+    return make_error("bad store URL '" + out.display + "': " + trim(msg));
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+const bool kRegistered = register_backend(Backend{1, &postgres_dialect(), {"postgres", "postgresql"},
+                                                  "postgres://... or postgresql://...", parse_postgres_url,
+                                                  open_postgres_store});
+
+}  // namespace
 
 }  // namespace metaport::store
