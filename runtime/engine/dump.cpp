@@ -180,10 +180,12 @@ class Dumper {
         writer_.index(*e);
         return ok_status();
       });
+      std::vector<bool> to_index(schema_.kinds.size());
+      for (std::size_t k = 0; k < schema_.kinds.size(); ++k) to_index[k] = writer_.indexes(*schema_.kinds[k]);
       auto scanned = each_row([&](std::size_t k, const Key&, store::Row& row) -> Status {
         p.tick();
         return pipe.push(k, row);
-      });
+      }, &to_index);
       auto indexed = pipe.finish();
       if (!indexed) return indexed.errors();
       if (!scanned) return scanned.errors();
@@ -205,7 +207,9 @@ class Dumper {
       if (writer_.takes_json())
         fast[k] = std::make_unique<RowJson>(tables_[k], opts_.keep_secrets,
                                             [&](const store::Column& c, const FieldDesc& f) {
-                                              return &ref_json(c.ref_kind, f.type.ref_shape != KeyShape::path);
+                                              return f.type.ref_shape == KeyShape::integer
+                                                         ? nullptr
+                                                         : &ref_json(c.ref_kind, f.type.ref_shape);
                                             });
     }
     std::vector<std::size_t> counts(schema_.kinds.size(), 0);
@@ -272,6 +276,7 @@ class Dumper {
       if (f.type.tag != TypeDesc::Tag::Ref) continue;
       auto k = kind_index_.find(f.type.ref_kind);
       if (k == kind_index_.end() || loaded_[k->second]) continue;
+      if (schema_.kinds[k->second]->key_is_id()) continue;  // its key is its id: no map
       loaded_[k->second] = true;
       auto& m = ids_[k->second];
       auto s = store_.scan_keys(f.type.ref_kind, [&](std::int64_t i, Key key) {
@@ -285,6 +290,7 @@ class Dumper {
   std::optional<Key> key_of_id(const std::string& kind, std::int64_t id) {
     auto k = kind_index_.find(kind);
     if (k == kind_index_.end()) return std::nullopt;
+    if (schema_.kinds[k->second]->key_is_id()) return Key(std::to_string(id));
     // Read only (find, not []): the writing thread looks keys up too.
     auto m = ids_.find(k->second);
     if (m == ids_.end()) return std::nullopt;
@@ -294,15 +300,15 @@ class Dumper {
   }
 
   // The JSON text of the key of row `id` of `kind`, as a reference spells it
-  // (key_to_value(key, single)), for every row of the preloaded kind.
-  const IdKeyJson& ref_json(const std::string& kind, bool single) {
-    auto [it, fresh] = ref_json_.try_emplace({kind, single});
+  // (key_to_value(key, shape)), for every row of the preloaded kind.
+  const IdKeyJson& ref_json(const std::string& kind, KeyShape shape) {
+    auto [it, fresh] = ref_json_.try_emplace({kind, shape});
     if (fresh) {
       auto k = kind_index_.find(kind);
       if (k != kind_index_.end()) {
         std::vector<std::pair<std::int64_t, std::string>> texts;
         texts.reserve(ids_[k->second].size());
-        for (const auto& [id, key] : ids_[k->second]) texts.emplace_back(id, json::write(key_to_value(key, single)));
+        for (const auto& [id, key] : ids_[k->second]) texts.emplace_back(id, json::write(key_to_value(key, shape)));
         it->second = IdKeyJson(texts);
       }
     }
@@ -318,10 +324,11 @@ class Dumper {
   // turning the row into a document is f's business, so the jsonl path can
   // skip the Value tree.
   // f may take the row's contents (swap it out): the scan refills it.
+  // `only`, if given, narrows the kinds further.
   using RowFn = std::function<Status(std::size_t k, const Key& key, store::Row& row)>;
-  Status each_row(const RowFn& f) {
+  Status each_row(const RowFn& f, const std::vector<bool>* only = nullptr) {
     for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
-      if (!wanted(k)) continue;
+      if (!wanted(k) || (only && !(*only)[k])) continue;
       const KindInfo& kind = *schema_.kinds[k];
       const store::TableDesc& table = tables_[k];
       // A kind that contains itself: hold children until their parent is out.
@@ -400,7 +407,7 @@ class Dumper {
     auto target = key_of_id(col.ref_kind, v.as_int());
     if (!target) return std::nullopt;
     const FieldDesc& f = t.kind->fields[static_cast<std::size_t>(col.field)];
-    return key_from_value(key_to_value(*target, f.type.ref_shape != KeyShape::path));
+    return key_from_value(key_to_value(*target, f.type.ref_shape));
   }
 
   bool selected(std::size_t k, const Key& key) const {
@@ -500,7 +507,7 @@ class Dumper {
   std::unordered_map<std::string, std::size_t> kind_index_;
   std::unordered_map<std::size_t, std::unordered_map<std::int64_t, Key>> ids_;
   std::unordered_map<std::size_t, bool> loaded_;
-  std::map<std::pair<std::string, bool>, IdKeyJson> ref_json_;  // (kind, single) -> id -> key text
+  std::map<std::pair<std::string, KeyShape>, IdKeyJson> ref_json_;  // (kind, shape) -> id -> key text
   std::vector<std::unordered_set<std::string>> selection_;
   store::KeyLookup lookup_ = [this](const std::string& kind, std::int64_t id) { return key_of_id(kind, id); };
   DumpReport report_;

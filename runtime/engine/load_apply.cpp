@@ -93,19 +93,28 @@ Status Loader::apply() {
   std::vector<std::vector<std::int64_t>> reserved(schema_.kinds.size());
   std::vector<std::size_t> next(schema_.kinds.size(), 0);
   for (std::size_t k = 0; k < creates.size(); ++k) {
-    if (!creates[k]) continue;
+    if (!creates[k] || schema_.kinds[k]->key_is_id()) continue;  // an integer key is its own id
     auto ids = store_->reserve_ids(schema_.kinds[k]->name, creates[k]);
     if (!ids) return ids.errors();
     reserved[k] = std::move(*ids);
   }
-  for (auto& in : incoming_)
-    if (!in.failed && in.action == Action::create) nodes_[in.node].id = reserved[nodes_[in.node].kind][next[nodes_[in.node].kind]++];
+  for (auto& in : incoming_) {
+    if (in.failed || in.action != Action::create) continue;
+    Node& n = nodes_[in.node];
+    if (schema_.kinds[n.kind]->key_is_id()) {
+      auto id = store::integer_key_id(n.key);
+      if (!id) return id.errors();
+      n.id = *id;
+    } else {
+      n.id = reserved[n.kind][next[n.kind]++];
+    }
+  }
 
   store::RefResolver resolve = [&](const std::string& kind, const Key& key) -> std::optional<std::int64_t> {
     auto k = kind_index_.find(kind);
     if (k == kind_index_.end()) return std::nullopt;
     auto n = find_node(k->second, key);
-    if (!n || nodes_[*n].id == 0) return std::nullopt;
+    if (!n || nodes_[*n].id == kNoId) return std::nullopt;
     return nodes_[*n].id;
   };
 

@@ -39,7 +39,12 @@ Status Loader::start_streaming() {
 
 Result<std::int64_t> Loader::stream_id(std::uint32_t node) {
   Node& n = nodes_[node];
-  if (n.id) return n.id;
+  if (n.id != kNoId) return n.id;
+  if (schema_.kinds[n.kind]->key_is_id()) {  // its key is its id
+    auto id = store::integer_key_id(n.key);
+    if (!id) return id.errors();
+    return n.id = *id;
+  }
   auto& pool = stream_ids_[n.kind];
   if (pool.next == pool.ids.size()) {
     std::lock_guard<std::mutex> lock(writer_->store_mutex());  // the writer thread shares the connection
@@ -95,7 +100,7 @@ Result<bool> Loader::finish_streaming() {
   (void)writer_->finish();  // what it wrote is rolled back next
   stream_tx_open_ = false;
   if (auto s = store_->rollback(); !s) return s.errors();
-  for (auto& n : nodes_) n.id = n.store_id.value_or(0);  // apply hands out its own
+  for (auto& n : nodes_) n.id = n.store_id.value_or(kNoId);  // apply hands out its own
   return false;
 }
 

@@ -11,6 +11,7 @@
 //   load_apply.cpp   apply: one write transaction from the spool
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@
 namespace metaport::engine::load_detail {
 
 constexpr std::int32_t kNone = -1;
+// No local id yet (0 is an id: an integer key may be 0, a root's uid).
+constexpr std::int64_t kNoId = std::numeric_limits<std::int64_t>::min();
 
 // Every (kind, key) the load mentions: incoming entities and their targets.
 struct Node {
@@ -35,7 +38,7 @@ struct Node {
   Key key;
   std::int32_t incoming = kNone;       // the record that defines it in this dump
   std::optional<std::int64_t> store_id;  // its id in the target store, if it exists there
-  std::int64_t id = 0;                 // its id once the load is applied
+  std::int64_t id = kNoId;             // its id once the load is applied
   bool missing = false;                // neither in the dump nor in the store
   bool looked_up = false;
 };

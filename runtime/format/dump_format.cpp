@@ -128,6 +128,7 @@ class TreeWriter : public DumpWriter {
     }
   }
   bool needs_index() const override { return true; }
+  bool indexes(const KindInfo& kind) const override { return layout_->indexes(kind); }
   void index(const Entity& e) override { layout_->index(e); }
   std::optional<std::vector<std::string>> index_members(const KindInfo& kind) const override {
     return layout_->index_members(kind);

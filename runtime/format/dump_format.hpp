@@ -46,6 +46,7 @@ class DumpWriter {
   virtual ~DumpWriter() = default;
   // The tree format places files by a Layout that must see every entity first.
   virtual bool needs_index() const { return false; }
+  virtual bool indexes(const KindInfo&) const { return true; }  // Layout::indexes
   virtual void index(const Entity&) {}
   // The members index() reads (Layout::index_members): the entities it gets
   // may hold only those. nullopt: the whole document.

@@ -112,7 +112,7 @@ std::string schema_script(const std::vector<TableDesc>& tables, Dialect d) {
 std::string layout_fingerprint(const std::vector<TableDesc>& tables) {
   std::string text;
   for (const auto& t : tables) {
-    text += t.table + (t.key_single ? "(single)" : "(path)") + "{";
+    text += t.table + (t.key_is_id ? "(id)" : t.key_single ? "(single)" : "(path)") + "{";
     for (const auto& c : t.columns) {
       text += c.name + ":" + std::string(column_type_name(c.type));
       if (c.not_null) text += "!";

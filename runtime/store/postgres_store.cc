@@ -340,7 +340,7 @@ class PostgresStore final : public SqlStoreBase {
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
     const std::string sql = "COPY (SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) +
-                            " ORDER BY \"mp_key\") TO STDOUT (FORMAT binary)";
+                            " ORDER BY " + std::string(t.order_column()) + ") TO STDOUT (FORMAT binary)";
     // The mp_key index gives the order. Without statistics (a table just
     // loaded) the planner would sort the whole table instead, in parallel
     // and spilling to disk: 0.6 s instead of 0.45 s for the 100k sample.
@@ -775,13 +775,14 @@ class PostgresStore final : public SqlStoreBase {
   template <class OnRow>
   Status paged(const TableDesc& t, std::string_view op, const std::string& columns, int batch, OnRow&& on_row) {
     const std::string tag = std::string(op == "scan" ? "scan" : "keys");
-    const std::string limit = " ORDER BY \"mp_key\" LIMIT " + std::to_string(batch);
+    const std::string order(t.order_column());
+    const std::string limit = " ORDER BY " + order + " LIMIT " + std::to_string(batch);
     auto first = prepare(t, tag + "_first", 0, [&] {
       return "SELECT " + columns + " FROM " + quote_ident(t.table) + limit;
     });
     if (!first) return first.errors();
     auto next = prepare(t, tag + "_next", 1, [&] {
-      return "SELECT " + columns + " FROM " + quote_ident(t.table) + " WHERE \"mp_key\" > $1" + limit;
+      return "SELECT " + columns + " FROM " + quote_ident(t.table) + " WHERE " + order + " > $1" + limit;
     });
     if (!next) return next.errors();
     std::string last;
@@ -795,8 +796,9 @@ class PostgresStore final : public SqlStoreBase {
       for (int i = 0; i < n; ++i)
         if (Status s = on_row(r.get(), i); !s) return s;
       if (n < batch) return ok_status();
-      // Column 1 is mp_key in both scans.
-      last.assign(PQgetvalue(r.get(), n - 1, 1), static_cast<std::size_t>(PQgetlength(r.get(), n - 1, 1)));
+      // Column 0 is mp_id and column 1 mp_key in both scans.
+      const int c = t.key_is_id ? 0 : 1;
+      last.assign(PQgetvalue(r.get(), n - 1, c), static_cast<std::size_t>(PQgetlength(r.get(), n - 1, c)));
     }
   }
 

@@ -134,7 +134,8 @@ class SqliteStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     StmtPtr nested;
     auto s = scan_stmt(t, slot(t).scan, nested, [&] {
-      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY " +
+             std::string(t.order_column());
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
@@ -156,7 +157,7 @@ class SqliteStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     StmtPtr nested;
     auto s = scan_stmt(t, slot(t).scan_keys, nested, [&] {
-      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY " + std::string(t.order_column());
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
