@@ -1,5 +1,7 @@
 #include "runtime/engine/load.hpp"
 
+#include <functional>
+
 #include "runtime/engine/loader.hpp"
 #include "runtime/engine/ordered_pool.hpp"
 #include "runtime/engine/progress.hpp"
@@ -18,6 +20,50 @@ Status version_supported(const SchemaInfo& schema, const format::DumpHeader& h) 
 }
 
 namespace load_detail {
+namespace {
+
+// Every kind a Ref or Parent anywhere in `t` targets, with whether it is the
+// top-level member itself (a foreign-key column).
+void ref_targets(const TypeDesc& t, bool top, const std::function<void(const std::string&, bool top, bool parent)>& f) {
+  switch (t.tag) {
+    case TypeDesc::Tag::Ref: f(t.ref_kind, top, t.parent); break;
+    case TypeDesc::Tag::Struct:
+      for (const auto& m : t.fields) ref_targets(m.type, false, f);
+      break;
+    case TypeDesc::Tag::List: case TypeDesc::Tag::Map:
+      if (t.elem) ref_targets(*t.elem, false, f);
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+Loader::Loader(store::Store* store, const SchemaInfo& schema, const LoadOptions& opts)
+    : store_(store), schema_(schema), opts_(opts) {
+  const std::size_t n = schema.kinds.size();
+  for (std::size_t i = 0; i < n; ++i) kind_index_[schema.kinds[i]->name] = static_cast<std::uint32_t>(i);
+  // Which kinds a streamed load must know by key, and which can contain
+  // themselves (through Parent members, directly or through other kinds).
+  referenced_.assign(n, false);
+  nests_.assign(n, false);
+  std::vector<std::vector<bool>> contains(n, std::vector<bool>(n, false));  // contains[a][b]: a b is in an a
+  for (std::size_t k = 0; k < n; ++k)
+    for (const auto& f : schema.kinds[k]->fields)
+      ref_targets(f.type, true, [&](const std::string& target, bool top, bool parent) {
+        auto it = kind_index_.find(target);
+        if (it == kind_index_.end()) return;
+        const std::uint32_t t = it->second;
+        if (!top || !schema.kinds[t]->key_is_id()) referenced_[t] = true;
+        if (parent) contains[t][k] = true;
+      });
+  if (schema.document_refs) referenced_.assign(n, true);  // a walker may name any kind
+  for (std::size_t m = 0; m < n; ++m)  // the transitive closure (a handful of kinds)
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = 0; b < n; ++b)
+        if (contains[a][m] && contains[m][b]) contains[a][b] = true;
+  for (std::size_t k = 0; k < n; ++k) nests_[k] = contains[k][k];
+}
 
 Result<LoadReport> Loader::run(format::DumpReader& reader) {
   report_.dry_run = opts_.dry_run;
@@ -33,9 +79,15 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
   if (!tables) return tables.errors();
   tables_ = std::move(*tables);
   if (!spool_.ok()) return make_error("cannot create a temporary file for the load (is TMPDIR writable?)");
+  if (opts_.restore && schema_.make_totals) {
+    totals_ = schema_.make_totals();
+    totals_kind_.assign(schema_.kinds.size(), false);
+    for (const auto& k : totals_->kinds())
+      if (auto it = kind_index_.find(k); it != kind_index_.end()) totals_kind_[it->second] = true;
+  }
   if (auto s = start_streaming(); !s) return s.errors();
 
-  // ---- plan --------------------------------------------------------------------------------
+  // ---- read ---------------------------------------------------------------------------------
   // Streaming writes while it reads: the line says so.
   Progress progress(opts_.progress, streaming_ ? "loading" : "reading", reader.expected());
   {
@@ -67,20 +119,24 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
     for (const auto& e : s.errors().list()) unreadable(e);
   }
   report_.ignored_files = reader.ignored();
+  if (auto s = add_totals(); !s) return s.errors();
   if (auto s = spool_.flush(); !s) return s.errors();
-  if (auto s = resolve_identities(); !s) return s.errors();
-  if (auto s = resolve_missing(); !s) return s.errors();
-  find_containment_cycles();
-  propagate_failures();
-  decide_actions();
-  if (opts_.mode == Mode::update && store_)
-    if (auto s = skip_unchanged(); !s) return s.errors();
-  count();
   if (streaming_) {
     auto done = finish_streaming();
     if (!done) return done.errors();
     if (*done) return std::move(report_);
   }
+
+  // ---- plan ---------------------------------------------------------------------------------
+  if (auto s = build_plan(0); !s) return s.errors();
+  if (auto s = resolve_identities(false); !s) return s.errors();
+  if (auto s = resolve_missing(); !s) return s.errors();
+  if (auto s = find_containment_cycles(); !s) return s.errors();
+  if (auto s = propagate_failures(); !s) return s.errors();
+  if (auto s = decide_actions(); !s) return s.errors();
+  if (opts_.mode == Mode::update && store_)
+    if (auto s = skip_unchanged(); !s) return s.errors();
+  if (auto s = count(); !s) return s.errors();
 
   const bool any_failure = report_.failed() > 0;
   if (opts_.plan_only || !store_) return std::move(report_);
@@ -94,7 +150,7 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
     return std::move(report_);
   }
 
-  // ---- apply -------------------------------------------------------------------------------
+  // ---- apply --------------------------------------------------------------------------------
   if (auto s = apply(); !s) return s.errors();
   return std::move(report_);
 }
@@ -112,9 +168,22 @@ Status Loader::check_version(const format::DumpHeader& h) {
 
 void Loader::unreadable(const Error& e) {
   Failure f;
-  f.origin = Origin{e.file, e.mark};
+  f.origin = Origin{e.file, e.mark, {}};
   f.errors.push_back(e);
-  report_.failures.push_back(std::move(f));
+  report_.add_failure(std::move(f), false);
+}
+
+// A record that failed before the plan (it does not decode, its kind is
+// unknown, it is a duplicate): listed, and with a known kind counted there
+// (the caller counts it).
+void Loader::record_failure(const std::string& kind, const std::string& key, const Origin& origin, std::vector<Error> errors) {
+  Failure f;
+  f.kind = kind;
+  f.key = key;
+  f.origin = origin;
+  f.errors = std::move(errors);
+  const bool known = kind_index_.count(kind) > 0;
+  report_.add_failure(std::move(f), known);
 }
 
 }  // namespace load_detail

@@ -1,9 +1,10 @@
 // Reading a load's input: records parsed and decoded on every core (each
-// becomes its row, references still keys), then accepted in input order:
-// identity, duplicates, the spool.
+// becomes its row, references still keys), then accepted in input order
+// into the spool, and streamed into the store when it started empty.
 #include "runtime/engine/loader.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <thread>
 
 #include "runtime/engine/present.hpp"
@@ -48,7 +49,7 @@ Loader::Prepared Loader::prepare_raw(format::DumpReader& reader, format::RawReco
   return p;
 }
 
-// Decodes strictly, finds the references, serializes for the spool.
+// Decodes strictly, finds the references, builds the row and the spool record.
 void Loader::prepare_entity(Prepared& p, std::uint32_t kind_idx, const Value& doc) const {
   p.kind = kind_idx;
   const KindInfo& kind = *schema_.kinds[kind_idx];
@@ -59,55 +60,65 @@ void Loader::prepare_entity(Prepared& p, std::uint32_t kind_idx, const Value& do
     p.guess = guess_key(doc);
     return;
   }
-  p.key = e.key;
+  SpoolRecord& rec = p.rec;
+  rec.kind = kind_idx;
+  rec.key = e.key;
+  rec.origin = p.origin;
   if (!secrets_kept_)
     for (auto& [path, mark] : clear_secrets(kind, doc))
       p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
                                      std::string(kRedacted) + ") or remove it before this file goes into git",
-                                 path_to_string(path), mark.known() ? mark : p.origin.mark, p.origin.file,
-                                 kind.name + " " + e.key.str()});
+                                 p.origin.path_in_file(path_to_string(path)), mark.known() ? mark : p.origin.mark,
+                                 p.origin.file, kind.name + " " + e.key.str()});
   schema_.refs(e, [&](const FoundRef& r) {
     auto kit = kind_index_.find(r.kind);
     if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here
     const bool user = !schema_.user_kind.empty() && r.kind == schema_.user_kind;
-    p.refs.push_back(Prepared::Ref{kit->second, r.key, r.column, r.parent, user, user ? r.path : FieldPath{}});
+    SpoolRecord::Ref ref;
+    ref.kind = kit->second;
+    ref.key = r.key;
+    ref.flags = static_cast<std::uint8_t>((r.column ? kColumn : 0) | (r.parent ? kParent : 0) | (user ? kUser : 0));
+    if (user) ref.path = r.path;
+    rec.refs.push_back(std::move(ref));
   });
-  // One entry per target (a question names the same field many times):
-  // the main thread interns each reference, and that is serial work.
-  // References to users keep every path (--user rewrites each one).
-  std::sort(p.refs.begin(), p.refs.end(), [](const Prepared::Ref& a, const Prepared::Ref& b) {
-    if (a.user != b.user) return a.user < b.user;
+  // One entry per target (a question names the same field many times): each
+  // one costs the plan a lookup. References to users keep every path
+  // (--user rewrites each one).
+  std::sort(rec.refs.begin(), rec.refs.end(), [](const SpoolRecord::Ref& a, const SpoolRecord::Ref& b) {
+    const bool au = a.flags & kUser, bu = b.flags & kUser;
+    if (au != bu) return au < bu;
     if (a.kind != b.kind) return a.kind < b.kind;
     return a.key < b.key;
   });
   std::size_t out = 0;
-  for (std::size_t i = 0; i < p.refs.size(); ++i) {
-    auto& r = p.refs[i];
-    if (out > 0 && !r.user) {
-      auto& last = p.refs[out - 1];
-      if (!last.user && last.kind == r.kind && last.key == r.key) {
-        last.column |= r.column;
-        last.parent |= r.parent;
+  for (std::size_t i = 0; i < rec.refs.size(); ++i) {
+    auto& r = rec.refs[i];
+    if (out > 0 && !(r.flags & kUser)) {
+      auto& last = rec.refs[out - 1];
+      if (!(last.flags & kUser) && last.kind == r.kind && last.key == r.key) {
+        last.flags |= r.flags;
         continue;
       }
     }
-    if (out != i) p.refs[out] = std::move(r);
+    if (out != i) rec.refs[out] = std::move(r);
     ++out;
   }
-  p.refs.resize(out);
-  // The row, built here on a worker; its references stay keys until apply.
+  rec.refs.resize(out);
+  // The row, built here on a worker; its references stay keys until written.
   auto row = store::row_from_entity(tables_[kind_idx], e, [](const std::string&, const Key&) { return std::nullopt; });
   if (!row) {
     p.errors = row.errors();
     p.guess = guess_key(doc);
     return;
   }
-  p.spooled.reserve(1024);
-  append_spooled_row(p.spooled, *row);
+  rec.row.reserve(1024);
+  append_spooled_row(rec.row, *row);
+  rec.unknown_secrets = store::unknown_secrets(tables_[kind_idx], row->row);
   p.row = std::move(*row);
+  if (totals_) p.entity = std::move(e);
 }
 
-// In input order: identity, duplicates, the spool, the plan.
+// In input order: the reader's bookkeeping, the report, the spool, the stream.
 Status Loader::accept(format::DumpReader& reader, Prepared& p) {
   if (p.parsed == format::Parsed::skipped) {
     reader.skipped(p.raw);
@@ -126,12 +137,9 @@ Status Loader::accept(format::DumpReader& reader, Prepared& p) {
   for (auto& x : p.extra) {
     auto kit = kind_index_.find(x.kind);
     if (kit == kind_index_.end()) {
-      Failure f;
-      f.kind = x.kind;
-      f.origin = p.origin;
-      f.errors.push_back(Error{"an upgrade step produced a record of unknown kind '" + x.kind + "'", {}, p.origin.mark,
-                               p.origin.file, {}});
-      report_.failures.push_back(std::move(f));
+      record_failure(x.kind, {}, p.origin,
+                     {Error{"an upgrade step produced a record of unknown kind '" + x.kind + "'", {}, p.origin.mark,
+                            p.origin.file, {}}});
       continue;
     }
     if (auto s = add_entity(kit->second, x.doc, p.origin, false); !s) return s;
@@ -143,103 +151,71 @@ Status Loader::accept_entity(Prepared& p) {
   if (p.kind < 0) {
     std::string known;
     for (const auto& k : schema_.kinds) known += (known.empty() ? "" : ", ") + k->name;
-    Failure f;
-    f.kind = p.kind_name;
-    f.key = p.guess;
-    f.origin = p.origin;
-    f.errors.push_back(Error{"unknown kind '" + p.kind_name + "' (schema " + schema_.name + " has: " + known + ")", {},
-                             p.origin.mark, p.origin.file, {}});
-    report_.failures.push_back(std::move(f));
+    record_failure(p.kind_name, p.guess, p.origin,
+                   {Error{"unknown kind '" + p.kind_name + "' (schema " + schema_.name + " has: " + known + ")", {},
+                          p.origin.mark, p.origin.file, {}}});
     return ok_status();
   }
   const KindInfo& kind = *schema_.kinds[static_cast<std::size_t>(p.kind)];
   if (!p.errors.empty()) {
-    Failure f;
-    f.kind = kind.name;
-    f.key = p.guess;
-    f.origin = p.origin;
+    std::vector<Error> errs;
     for (auto err : p.errors.list()) {
       if (err.file.empty()) err.file = p.origin.file;
       if (!err.mark.known()) err.mark = p.origin.mark;  // JSON lines: the record's line
-      f.errors.push_back(std::move(err));
+      err.path = p.origin.path_in_file(err.path);
+      errs.push_back(std::move(err));
     }
     if (p.errors.dropped())
-      f.errors.push_back(Error{"... and " + std::to_string(p.errors.dropped()) + " more problems", {}, {}, p.origin.file, {}});
+      errs.push_back(Error{"... and " + std::to_string(p.errors.dropped()) + " more problems", {}, {}, p.origin.file, {}});
     ++report_.kinds[kind.name].failed;
-    report_.failures.push_back(std::move(f));
+    record_failure(kind.name, p.guess, p.origin, std::move(errs));
     return ok_status();
   }
-  const std::uint32_t node = intern(static_cast<std::uint32_t>(p.kind), p.key);
-  if (nodes_[node].incoming != kNone) {
-    const Incoming& first = incoming_[static_cast<std::size_t>(nodes_[node].incoming)];
-    Failure f;
-    f.kind = kind.name;
-    f.key = p.key.str();
-    f.origin = p.origin;
-    f.errors.push_back(Error{"duplicate " + label(kind, p.key) + ": the same entity is also at " + first.origin.str(), {},
-                             p.origin.mark, p.origin.file, {}});
-    ++report_.kinds[kind.name].failed;
-    report_.failures.push_back(std::move(f));
-    return ok_status();
-  }
-  Incoming in;
-  in.node = node;
-  in.origin = p.origin;
-  in.placeholder = p.placeholder;
-  in.deps.reserve(p.refs.size());
-  for (auto& r : p.refs) {
-    const std::uint32_t t = intern(r.kind, r.key);
-    in.deps.push_back(Dep{t, r.column, r.parent});
-    if (r.user) in.user_refs.emplace_back(std::move(r.path), t);
-  }
-  std::sort(in.deps.begin(), in.deps.end(), [](const Dep& a, const Dep& b) { return a.node < b.node; });
-  std::vector<Dep> merged;
-  merged.reserve(in.deps.size());
-  for (const auto& d : in.deps) {
-    if (!merged.empty() && merged.back().node == d.node) {
-      merged.back().column |= d.column;
-      merged.back().parent |= d.parent;
-    } else {
-      merged.push_back(d);
+  // load --restore: the totals see every entity; the dumped records of the
+  // kinds they recompute were checked (decoded) and are replaced at the end.
+  if (totals_) {
+    if (p.entity) {
+      p.entity->kind = &kind;
+      totals_->add(*p.entity);
     }
+    if (totals_kind_[static_cast<std::size_t>(p.kind)]) return ok_status();
   }
-  in.deps = std::move(merged);
-  auto off = spool_.append(p.spooled);
+  if (records_ == 0) input_name_ = p.rec.origin.file;
+  std::string& bytes = p.raw.text;  // a buffer at hand
+  bytes.assign(4, '\0');
+  write_spool_record(bytes, p.rec, p.rec.origin.file == input_name_);
+  const auto len = static_cast<std::uint32_t>(bytes.size() - 4);
+  std::memcpy(bytes.data(), &len, 4);
+  auto off = spool_.append(bytes);
   if (!off) return off.errors();
-  in.off = *off;
-  in.len = static_cast<std::uint32_t>(p.spooled.size());
-  in.unknown_secrets = store::unknown_secrets(tables_[static_cast<std::size_t>(p.kind)], p.row.row);
-  nodes_[node].incoming = static_cast<std::int32_t>(incoming_.size());
-  incoming_.push_back(std::move(in));
-  if (streaming_) return stream_insert(node, p.row);
+  ++records_;
+  if (streaming_) return stream(p);
   return ok_status();
 }
 
+// A record the load makes itself (a placeholder, an upgrade step's extra
+// record, a recomputed total): decoded and accepted like any other.
 Status Loader::add_entity(std::uint32_t kind_idx, const Value& doc, const Origin& origin, bool placeholder) {
   Prepared p;
   p.parsed = format::Parsed::record;
   p.kind_name = schema_.kinds[kind_idx]->name;
   p.origin = origin;
-  p.placeholder = placeholder;
   prepare_entity(p, kind_idx, doc);
+  p.rec.placeholder = placeholder;
   return accept_entity(p);
 }
 
-std::uint32_t Loader::intern(std::uint32_t kind, const Key& key) {
-  auto [it, fresh] = index_[kind].try_emplace(key, static_cast<std::uint32_t>(nodes_.size()));
-  if (fresh) {
-    Node n;
-    n.kind = kind;
-    n.key = key;
-    nodes_.push_back(std::move(n));
+// load --restore: the recomputed totals join the load.
+Status Loader::add_totals() {
+  if (!totals_) return ok_status();
+  auto results = totals_->result();
+  totals_.reset();  // what follows is not counted again
+  for (auto& [kind, doc] : results) {
+    auto kit = kind_index_.find(kind);
+    if (kit == kind_index_.end()) return make_error("internal error: the totals name an unknown kind " + kind);
+    if (auto s = add_entity(kit->second, doc, Origin{"(recomputed)", {}, {}}, false); !s) return s;
   }
-  return it->second;
-}
-
-std::optional<std::uint32_t> Loader::find_node(std::uint32_t kind, const Key& key) const {
-  auto it = index_[kind].find(key);
-  if (it == index_[kind].end()) return std::nullopt;
-  return it->second;
+  return ok_status();
 }
 
 }  // namespace metaport::engine::load_detail
