@@ -80,7 +80,8 @@ Status Loader::open_plan() {
       "  missing INT NOT NULL DEFAULT 0, looked_up INT NOT NULL DEFAULT 0);"
       "CREATE UNIQUE INDEX node_key ON node(kind, key);"
       "CREATE TABLE rec(r INTEGER PRIMARY KEY, node INT NOT NULL, off INT NOT NULL, len INT NOT NULL,"
-      "  failed INT NOT NULL DEFAULT 0, action INT NOT NULL DEFAULT 0, secrets INT NOT NULL DEFAULT 0);"
+      "  failed INT NOT NULL DEFAULT 0, action INT NOT NULL DEFAULT 0, secrets INT NOT NULL DEFAULT 0,"
+      "  reported INT NOT NULL DEFAULT 0);"
       "CREATE TABLE dep(r INT NOT NULL, node INT NOT NULL, flags INT NOT NULL);"
       "CREATE TABLE err(r INT NOT NULL, message TEXT, path TEXT, file TEXT, line INT, col INT, entity TEXT);"
       "CREATE INDEX err_r ON err(r);"
@@ -139,6 +140,10 @@ Status Loader::plan_record(std::int64_t r, std::uint64_t off, std::uint32_t len,
   first.bind(1, *node);
   auto dup = first.step();
   if (!dup) return dup.errors();
+  if (*dup && rec.failed) {  // a record that did not decode, of a key that has one: nothing to add
+    first.reset();
+    return ok_status();
+  }
   if (*dup) {
     const std::uint64_t first_off = static_cast<std::uint64_t>(first.int_at(0));
     const auto first_len = static_cast<std::uint32_t>(first.int_at(1));
@@ -152,9 +157,11 @@ Status Loader::plan_record(std::int64_t r, std::uint64_t off, std::uint32_t len,
     return ok_status();
   }
   first.reset();
-  auto& ins = plan_->stmt("INSERT INTO rec(r, node, off, len, secrets) VALUES(?1, ?2, ?3, ?4, ?5)");
+  auto& ins = plan_->stmt(
+      "INSERT INTO rec(r, node, off, len, secrets, failed, reported) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)");
   ins.bind(1, r).bind(2, *node).bind(3, static_cast<std::int64_t>(off)).bind(4, static_cast<std::int64_t>(len));
   ins.bind(5, static_cast<std::int64_t>(rec.unknown_secrets.empty() ? 0 : 1));
+  ins.bind(6, static_cast<std::int64_t>(rec.failed ? 1 : 0));
   if (auto s = ins.run(); !s) return s;
   auto& own = plan_->stmt("UPDATE node SET rec = ?1 WHERE n = ?2");
   own.bind(1, r).bind(2, *node);
@@ -674,7 +681,8 @@ void Loader::align_redacted(const TypeDesc& t, const Value& in, Value& stored) {
 // The report's counts and failures, from the plan.
 Status Loader::count() {
   {
-    auto& q = plan_->stmt("SELECT n.kind, x.action, x.failed, count(*) FROM rec x JOIN node n ON n.n = x.node GROUP BY 1, 2, 3");
+    auto& q = plan_->stmt(
+        "SELECT n.kind, x.action, x.failed, count(*) FROM rec x JOIN node n ON n.n = x.node WHERE x.reported = 0 GROUP BY 1, 2, 3");
     for (;;) {
       auto row = q.step();
       if (!row) return row.errors();
@@ -689,7 +697,7 @@ Status Loader::count() {
     q.reset();
   }
   {
-    auto fq = plan_->prepare("SELECT r, off, len FROM rec WHERE failed = 1 ORDER BY r");
+    auto fq = plan_->prepare("SELECT r, off, len FROM rec WHERE failed = 1 AND reported = 0 ORDER BY r");
     if (!fq) return fq.errors();
     SpoolRecord rec;
     for (;;) {

@@ -169,6 +169,16 @@ Status Loader::accept_entity(Prepared& p) {
       errs.push_back(Error{"... and " + std::to_string(p.errors.dropped()) + " more problems", {}, {}, p.origin.file, {}});
     ++report_.kinds[kind.name].failed;
     record_failure(kind.name, p.guess, p.origin, std::move(errs));
+    if (streaming_) stop_streaming();
+    // Its key, if it can be told, joins the plan as a failed record.
+    if (kind.key_is_single() && !p.guess.empty()) {
+      SpoolRecord failed;
+      failed.kind = static_cast<std::uint32_t>(p.kind);
+      failed.failed = true;
+      failed.key = Key(p.guess);
+      failed.origin = p.origin;
+      return spool(failed);
+    }
     return ok_status();
   }
   // load --restore: the totals see every entity; the dumped records of the
@@ -180,16 +190,21 @@ Status Loader::accept_entity(Prepared& p) {
     }
     if (totals_kind_[static_cast<std::size_t>(p.kind)]) return ok_status();
   }
-  if (records_ == 0) input_name_ = p.rec.origin.file;
-  std::string& bytes = p.raw.text;  // a buffer at hand
+  if (auto s = spool(p.rec); !s) return s;
+  if (streaming_) return stream(p);
+  return ok_status();
+}
+
+Status Loader::spool(const SpoolRecord& rec) {
+  if (records_ == 0) input_name_ = rec.origin.file;
+  thread_local std::string bytes;
   bytes.assign(4, '\0');
-  write_spool_record(bytes, p.rec, p.rec.origin.file == input_name_);
+  write_spool_record(bytes, rec, rec.origin.file == input_name_);
   const auto len = static_cast<std::uint32_t>(bytes.size() - 4);
   std::memcpy(bytes.data(), &len, 4);
   auto off = spool_.append(bytes);
   if (!off) return off.errors();
   ++records_;
-  if (streaming_) return stream(p);
   return ok_status();
 }
 

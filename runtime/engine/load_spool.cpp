@@ -9,7 +9,7 @@
 namespace metaport::engine::load_detail {
 namespace {
 
-enum : std::uint8_t { kPlaceholder = 1, kSameFile = 2 };
+enum : std::uint8_t { kPlaceholder = 1, kSameFile = 2, kFailed = 4 };
 
 void put_u32(std::string& out, std::uint32_t v) {
   char b[4];
@@ -84,7 +84,7 @@ FieldPath path_from_json(std::string_view text) {
 }
 
 void write_spool_record(std::string& out, const SpoolRecord& r, bool same_file) {
-  out += static_cast<char>((r.placeholder ? kPlaceholder : 0) | (same_file ? kSameFile : 0));
+  out += static_cast<char>((r.placeholder ? kPlaceholder : 0) | (same_file ? kSameFile : 0) | (r.failed ? kFailed : 0));
   put_u32(out, r.kind);
   put_key(out, r.key);
   if (!same_file) put_str(out, r.origin.file);
@@ -116,6 +116,7 @@ bool read_spool_record(std::string_view bytes, const std::string& input_name, Sp
   In in{bytes};
   const std::uint8_t flags = in.u8();
   r.placeholder = flags & kPlaceholder;
+  r.failed = flags & kFailed;
   r.kind = in.u32();
   r.key = in.key();
   r.origin.file = flags & kSameFile ? input_name : in.str();

@@ -54,6 +54,10 @@ enum RefFlag : std::uint8_t {
 struct SpoolRecord {
   std::uint32_t kind = 0;
   bool placeholder = false;
+  // A record that did not decode (its errors are reported already), kept so
+  // that what refers to it is told it "cannot be loaded" rather than that it
+  // is missing: kind, key (as far as it could be read) and origin only.
+  bool failed = false;
   Key key;
   Origin origin;
   struct Ref {
@@ -168,6 +172,7 @@ class Loader {
   Status accept(format::DumpReader& reader, Prepared& p);
   Status accept_entity(Prepared& p);
   Status add_entity(std::uint32_t kind_idx, const Value& doc, const Origin& origin, bool placeholder);
+  Status spool(const SpoolRecord& rec);
   Status add_totals();
 
   // load_stream.cpp
