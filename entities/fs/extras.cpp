@@ -2,6 +2,7 @@
 
 #include "entities/fs/juicefs.hpp"
 #include "entities/fs/seed.hpp"
+#include "entities/fs/subdir.hpp"
 
 namespace fs {
 
@@ -16,6 +17,8 @@ metaport::cli::SchemaExtras extras() {
   jfs.open_reader = juicefs::open_reader;
   jfs.make_writer = juicefs::make_writer;
   x.formats.push_back(std::move(jfs));
+  x.subtree_kind = "Node";
+  x.subtree_root = resolve_path;
   return x;
 }
 

@@ -181,13 +181,16 @@ class Writer : public format::DumpWriter {
     std::string head = "{";
     if (auto s = sections(head); !s) return s;
     if (auto s = out_->write(head); !s) return s;
+    // The volume's root; in a dump of a subtree (--subdir), the subtree's,
+    // which comes first (as JuiceFS writes a subdirectory's dump).
     Slot root;
     if (auto s = node_slot(kRootInode, root); !s) return s;
-    if (!root.offset) return metaport::make_error("the store has no root directory (inode 1): a JuiceFS dump starts there");
-    if (auto s = tree(kRootInode, "FSTree"); !s) return s;
+    const std::int64_t top = root.offset ? kRootInode : first_node_;
+    if (top == kNoNode) return metaport::make_error("the store has no root directory (inode 1): a JuiceFS dump starts there");
+    if (auto s = tree(top, "FSTree"); !s) return s;
     Slot trash;
     if (auto s = node_slot(kTrashInode, trash); !s) return s;
-    if (trash.offset) {
+    if (trash.offset && top == kRootInode) {
       if (auto s = out_->write(","); !s) return s;
       if (auto s = tree(kTrashInode, "Trash"); !s) return s;
     }
@@ -235,6 +238,7 @@ class Writer : public format::DumpWriter {
     auto off = nodes_.append(doc);
     if (!off) return off.errors();
     Slot s{*off + 1, static_cast<std::uint32_t>(doc.size()), 0};
+    if (first_node_ == kNoNode) first_node_ = inode;
     ++nodes_seen_;
     return nodes_index_->put(*slot, &s);
   }
@@ -510,6 +514,8 @@ class Writer : public format::DumpWriter {
   std::uint64_t group_start_ = 0;
   std::uint32_t group_count_ = 0;
   std::uint64_t nodes_seen_ = 0, written_ = 0;
+  static constexpr std::int64_t kNoNode = -1;
+  std::int64_t first_node_ = kNoNode;
 };
 
 }  // namespace

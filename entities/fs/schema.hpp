@@ -25,6 +25,8 @@ struct Schema {
   static std::unique_ptr<metaport::Layout> make_layout() { return std::make_unique<TreeLayout>(); }
   // `load --restore` recomputes the counters (totals.hpp).
   static std::unique_ptr<metaport::Totals> make_totals() { return std::make_unique<CounterTotals>(); }
+  // dump --subdir carries the volume's identity and counters with the subtree.
+  static std::vector<std::string> context_kinds() { return {"Setting", "Counters"}; }
 };
 
 }  // namespace fs

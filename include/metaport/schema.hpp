@@ -14,6 +14,7 @@
 //     static constexpr int oldest_version = 1;                      // dumps this old still load
 //     static std::vector<metaport::UpgradeStep> upgrade_steps();    // see upgrade.hpp
 //     static std::unique_ptr<metaport::Totals> make_totals();       // see totals.hpp
+//     static std::vector<std::string> context_kinds();              // carried whole by dump --subdir
 //   };
 //
 // make_schema_info<MySchema>() turns it into the runtime SchemaInfo.
@@ -54,6 +55,9 @@ struct SchemaInfo {
   int oldest_version = 1;  // the oldest version whose dumps still load (through the upgrade steps)
   std::vector<UpgradeStep> upgrades;  // from older versions to this one
   std::function<std::unique_ptr<Totals>()> make_totals;  // recomputed by load --restore (totals.hpp)
+  // Kinds a subtree dump (dump --subdir) carries whole: what any part of the
+  // content needs beside itself (a volume's Setting and Counters).
+  std::vector<std::string> context_kinds;
   std::string lock_history;  // the schema.lock text, every version (set by the generated registry)
 
   const KindInfo* find(std::string_view kind) const {
@@ -101,6 +105,7 @@ SchemaInfo make_schema_info() {
   if constexpr (requires { S::oldest_version; }) s.oldest_version = S::oldest_version;
   if constexpr (requires { S::upgrade_steps(); }) s.upgrades = S::upgrade_steps();
   if constexpr (requires { S::make_totals(); }) s.make_totals = [] { return S::make_totals(); };
+  if constexpr (requires { S::context_kinds(); }) s.context_kinds = S::context_kinds();
   return s;
 }
 

@@ -146,7 +146,7 @@ const format::ExtraFormat* extra_format(const SchemaExtras& extras, const std::s
 }
 
 struct DumpArgs {
-  std::string store, out = "-", format, progress = "auto";
+  std::string store, out = "-", format, progress = "auto", subdir;
   std::vector<std::string> only, collections;
   bool no_closure = false, keep_secrets = false;
 };
@@ -167,6 +167,14 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   o.no_closure = a.no_closure;
   o.keep_secrets = a.keep_secrets;
   o.progress = want_progress(a.progress);
+  if (!a.subdir.empty()) {
+    if (!extras.subtree_root) {
+      std::fprintf(stderr, "error: --subdir: schema %s has no subdirectories\n", schema.name.c_str());
+      return kUsage;
+    }
+    o.subtree_kind = extras.subtree_kind;
+    o.subtree_root = [&](store::Store& s) { return extras.subtree_root(s, a.subdir); };
+  }
   auto r = engine::dump(**st, schema, **w, o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   for (const auto& p : r->pulled_in) std::fprintf(stderr, "pulled in from outside the selected collections: %s\n", p.c_str());
@@ -463,6 +471,8 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
   dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
   dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them");
+  if (extras.subtree_root)
+    dump->add_option("--subdir", da.subdir, "only this subtree (a path from the root) and what it needs");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
 
   LoadArgs la;
