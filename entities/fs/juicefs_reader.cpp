@@ -33,7 +33,7 @@ using metaport::ok_status;
 namespace format = metaport::format;
 
 bool identifier(std::string_view s) {
-  if (s.empty()) return false;
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
   return true;

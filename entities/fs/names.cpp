@@ -80,18 +80,30 @@ std::string unescape_bytes(std::string_view s) {
 }
 
 std::string why_not_escaped(std::string_view text) {
-  const std::string again = escape_bytes(unescape_bytes(text));
-  if (again == text) return {};
-  std::size_t i = 0;
-  while (i < text.size() && i < again.size() && text[i] == again[i]) ++i;
-  const std::string where = "'" + std::string(text) + "': at byte " + std::to_string(i) + ", ";
-  if (i >= text.size()) return where + "the text ends inside an escape";
-  const auto c = static_cast<unsigned char>(text[i]);
-  if (c == '%') return where + "a '%' that does not start %XX (upper-case hex) is written %25";
-  if (c <= 0x20) return where + "a space or control character is written %" + std::string{kHex[c >> 4], kHex[c & 0xF]};
-  if (c == '"' || c == '\\') return where + "'" + std::string(1, static_cast<char>(c)) + "' is written %" +
-                                     std::string{kHex[c >> 4], kHex[c & 0xF]};
-  return where + "bytes are escaped as JuiceFS's dump writes them (%XX for what is not printable UTF-8)";
+  const std::string where = "'" + std::string(text) + "': ";
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::string hex{kHex[c >> 4], kHex[c & 0xF]};
+    if (c == '%') {
+      if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0)
+        return where + "a '%' that does not start %XX (upper-case hex) is written %25";
+      // %XX must stand for a byte that needs it (else two spellings of one name).
+      const std::string raw(1, static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      if (escape_bytes(raw) == raw)
+        return where + std::string(text.substr(i, 3)) + " stands for '" + raw + "', which is written as itself";
+      i += 3;
+      continue;
+    }
+    if (c <= 0x20 || c == '"' || c == '\\') return where + "'" + (c <= 0x20 ? std::string("\\x") + hex : std::string(1, static_cast<char>(c))) + "' is written %" + hex;
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) return where + "a byte that is not UTF-8 is written %" + hex;
+    if (text.substr(i, n) == "\xEF\xBF\xBD") return where + "U+FFFD is written %EF%BF%BD";
+    i += n;
+  }
+  // Bytes escaped one by one that together are UTF-8 text, or spellings
+  // escape_bytes would not make: not the one way to write these bytes.
+  if (escape_bytes(unescape_bytes(text)) != text) return where + "not written as JuiceFS's dump escapes these bytes";
+  return {};
 }
 
 }  // namespace fs
