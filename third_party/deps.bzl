@@ -27,6 +27,7 @@ _SYSTEM_LIBRARIES = {
     "metaport_fmt": "fmt.BUILD",
     "metaport_cli11": "cli11.BUILD",
     "metaport_zstd": "zstd.BUILD",
+    "metaport_zlib": "zlib.BUILD",
     "metaport_jemalloc": "jemalloc.BUILD",
 }
 

@@ -15,7 +15,7 @@ METAPORT_APT_PACKAGES=(
   # C++ libraries
   libboost1.81-dev libboost-json1.81-dev libyaml-cpp-dev libgtest-dev googletest
   libbenchmark-dev libsqlite3-dev libpq-dev libmariadb-dev libgit2-dev libsimdjson-dev
-  libcli11-dev libfmt-dev libzstd-dev libjemalloc-dev
+  libcli11-dev libfmt-dev libzstd-dev zlib1g-dev libjemalloc-dev
   # tools and servers used by tests
   sqlite3 postgresql git
   # MariaDB 10.11 (server, its client tools) and Galera 4 for the 3-node

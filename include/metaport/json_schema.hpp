@@ -30,6 +30,8 @@ inline Value ref_schema(const TypeDesc& t, const SchemaInfo& s) {
     types.push_back("null");
     items.set("type", std::move(types));
     v.set("items", std::move(items));
+  } else if (target && target->key_shape == KeyShape::integer) {
+    v.set("type", "integer");
   } else {
     v.set("type", "string");
     if (target && target->key_shape == KeyShape::entity_id) v.set("pattern", "^[A-Za-z0-9_-]{21}$");

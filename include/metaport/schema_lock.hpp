@@ -37,6 +37,7 @@ inline std::string key_shape_name(KeyShape k) {
     case KeyShape::entity_id: return "entity_id";
     case KeyShape::name: return "name";
     case KeyShape::path: return "path";
+    case KeyShape::integer: return "integer";
   }
   return "?";
 }
@@ -444,6 +445,7 @@ inline Result<SchemaInfo> schema_at_version(const SchemaInfo& current, int versi
           words >> w;
           if (w == "entity_id") kind->key_shape = KeyShape::entity_id;
           else if (w == "name") kind->key_shape = KeyShape::name;
+          else if (w == "integer") kind->key_shape = KeyShape::integer;
           else if (w.rfind("path", 0) == 0) {
             kind->key_shape = KeyShape::path;
             auto dots = w.find("..");

@@ -138,7 +138,7 @@ std::string column_constraints(const sql::Column& c) {
 std::string layout_fingerprint(const std::vector<TableDesc>& tables) {
   std::string text;
   for (const auto& t : tables) {
-    text += t.table + (t.key_single ? "(single)" : "(path)") + "{";
+    text += t.table + (t.key_is_id ? "(id)" : t.key_single ? "(single)" : "(path)") + "{";
     for (const auto& c : t.columns) {
       text += c.name + ":" + std::string(column_type_name(c.type));
       if (c.not_null) text += "!";

@@ -114,6 +114,12 @@ class Store {
   // (a dump's: its lookups are preloaded). PostgreSQL streams the table in
   // one COPY instead of keyset pages; SQLite's scan already streams.
   virtual Status scan_all(std::string_view kind, const RowSink& sink) { return scan(kind, sink); }
+  // The rows whose reference member `member` (its on-disk name) holds
+  // `target_id`, in the kind's scan order: a container's contents read
+  // through the foreign key's index, not by scanning the table (a directory's
+  // entries for dump --subdir). Bounded memory; the sink may call the store.
+  virtual Status scan_children(std::string_view kind, std::string_view member, std::int64_t target_id,
+                               const RowSink& sink) = 0;
   // (local id, key) of every row, in mp_key order; cheap (index only).
   virtual Status scan_keys(std::string_view kind, const KeySink& sink) = 0;
   virtual Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) = 0;

@@ -139,10 +139,39 @@ class SqliteStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     StmtPtr nested;
     auto s = scan_stmt(t, slot(t).scan, nested, [&] {
-      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY " +
+             std::string(t.order_column());
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
+    const int n = static_cast<int>(t.columns.size());
+    Row row(t.columns.size());
+    for (;;) {
+      int rc = sqlite3_step(*s);
+      if (rc == SQLITE_DONE) return ok_status();
+      if (rc != SQLITE_ROW) return error_at(t, "scan", "", sqlite3_errmsg(db_));
+      const std::int64_t id = sqlite3_column_int64(*s, 0);
+      for (int i = 0; i < n; ++i) assign_column(row[static_cast<std::size_t>(i)], *s, i + 1);
+      if (auto st = sink(id, row); !st) return st;
+    }
+  }
+
+  Status scan_children(std::string_view kind, std::string_view member, std::int64_t target_id,
+                       const RowSink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    const std::size_t c = t.member_column(member);
+    if (c == TableDesc::npos || t.columns[c].type != ColumnType::Ref)
+      return error_at(t, "scan", "", "'" + std::string(member) + "' is not a reference member");
+    StmtPtr nested;
+    auto s = scan_stmt(t, slot(t).children[c], nested, [&] {
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " WHERE " +
+             quote_ident(t.columns[c].name) + " = ?1 ORDER BY " + std::string(t.order_column());
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    sqlite3_bind_int64(*s, 1, target_id);
     const int n = static_cast<int>(t.columns.size());
     Row row(t.columns.size());
     for (;;) {
@@ -161,7 +190,7 @@ class SqliteStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     StmtPtr nested;
     auto s = scan_stmt(t, slot(t).scan_keys, nested, [&] {
-      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY " + std::string(t.order_column());
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
@@ -418,6 +447,7 @@ class SqliteStore final : public SqlStoreBase {
     StmtPtr insert, max_id, lookup, fetch, scan, scan_keys, remove, count;
     std::map<std::vector<std::size_t>, StmtPtr> update;  // by kept columns
     std::vector<StmtPtr> update_column;                  // by column index
+    std::map<std::size_t, StmtPtr> children;             // scan_children, by column index
   };
 
   std::size_t index(const TableDesc& t) const { return static_cast<std::size_t>(&t - tables_.data()); }
