@@ -492,15 +492,19 @@ class MysqlStore final : public SqlStoreBase {
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
     const std::string cols = "\"mp_id\", " + column_list(t);
-    std::vector<std::pair<std::int64_t, Row>> page;
-    return paged(t, "scan", cols, row_reads(t, true), kScanBatch, page,
-                 [&](const Results& r, std::pair<std::int64_t, Row>& out) {
-                   out.first = r.get_int(0);
-                   out.second.resize(t.columns.size());
-                   for (std::size_t i = 0; i < t.columns.size(); ++i) r.get(i + 1, out.second[i]);
-                 },
-                 [&](std::pair<std::int64_t, Row>& row) { return sink(row.first, row.second); },
-                 [](const std::pair<std::int64_t, Row>& row) { return row.second[TableDesc::kKey]; });
+    return scan_rows(t, "scan", {}, {}, sink);
+  }
+
+  // Keyset pages on the reference column's index: the sink may call the store.
+  Status scan_children(std::string_view kind, std::string_view member, std::int64_t target_id,
+                       const RowSink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    const std::size_t c = t.member_column(member);
+    if (c == TableDesc::npos || t.columns[c].type != ColumnType::Ref)
+      return fail(error_at(t, "scan", "", "'" + std::string(member) + "' is not a reference member"));
+    return scan_rows(t, "children_" + std::to_string(c), quote_ident(t.columns[c].name), SqlValue(target_id), sink);
   }
 
   // One statement streamed to the end (unbuffered): the server sends rows
@@ -511,7 +515,7 @@ class MysqlStore final : public SqlStoreBase {
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
     auto s = stmt(t, "scan_all", [&] {
-      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY " + std::string(t.order_column());
     });
     if (!s) return s.errors();
     if (mysql_stmt_execute(*s)) return fail(error_at(t, "scan", "", mysql_stmt_error(*s)));
@@ -547,7 +551,9 @@ class MysqlStore final : public SqlStoreBase {
                    if (!key) return error_at(t, "scan keys of", text, "mp_key is not a well-formed key");
                    return sink(row.first, std::move(*key));
                  },
-                 [](const std::pair<std::int64_t, SqlValue>& row) { return row.second; });
+                 [&](const std::pair<std::int64_t, SqlValue>& row) {
+                   return t.key_is_id ? SqlValue(row.first) : row.second;
+                 });
   }
 
   Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) override {
@@ -871,22 +877,46 @@ class MysqlStore final : public SqlStoreBase {
     return static_cast<std::uint64_t>(mysql_stmt_affected_rows(s));
   }
 
-  // Keyset pages in mp_key order: each page read whole, then handed to the
-  // sink with the connection free (the sink may call the store).
+  // Rows in scan order (all of them, or those whose `where_column` holds
+  // `where_value`), by keyset pages.
+  Status scan_rows(const TableDesc& t, const std::string& op, const std::string& where_column, SqlValue where_value,
+                   const RowSink& sink) {
+    const std::string cols = "\"mp_id\", " + column_list(t);
+    std::vector<std::pair<std::int64_t, Row>> page;
+    return paged(
+        t, op, cols, row_reads(t, true), kScanBatch, page,
+        [&](const Results& r, std::pair<std::int64_t, Row>& out) {
+          out.first = r.get_int(0);
+          out.second.resize(t.columns.size());
+          for (std::size_t i = 0; i < t.columns.size(); ++i) r.get(i + 1, out.second[i]);
+        },
+        [&](std::pair<std::int64_t, Row>& row) { return sink(row.first, row.second); },
+        [&](const std::pair<std::int64_t, Row>& row) {
+          return t.key_is_id ? SqlValue(row.first) : row.second[TableDesc::kKey];
+        },
+        where_column, std::move(where_value));
+  }
+
+  // Keyset pages in the table's order (mp_key, or mp_id for integer keys):
+  // each page read whole, then handed to the sink with the connection free
+  // (the sink may call the store). `where_column = where_value` narrows it.
   template <class Item, class Fill, class Each, class KeyOf>
   Status paged(const TableDesc& t, const std::string& op, const std::string& cols, std::vector<Read> reads, int batch,
-               std::vector<Item>& page, Fill&& fill, Each&& each, KeyOf&& key_of) {
-    const std::string limit = " ORDER BY \"mp_key\" LIMIT " + std::to_string(batch);
-    auto first = stmt(t, op + "_first", [&] { return "SELECT " + cols + " FROM " + quote_ident(t.table) + limit; });
+               std::vector<Item>& page, Fill&& fill, Each&& each, KeyOf&& key_of,
+               const std::string& where_column = {}, SqlValue where_value = {}) {
+    const std::string order(t.order_column());
+    const std::string limit = " ORDER BY " + order + " LIMIT " + std::to_string(batch);
+    const std::string head = "SELECT " + cols + " FROM " + quote_ident(t.table) + " WHERE " +
+                             (where_column.empty() ? std::string("TRUE") : where_column + " = ?");
+    auto first = stmt(t, op + "_first", [&] { return head + limit; });
     if (!first) return first.errors();
-    auto next = stmt(t, op + "_next", [&] {
-      return "SELECT " + cols + " FROM " + quote_ident(t.table) + " WHERE \"mp_key\" > ?" + limit;
-    });
+    auto next = stmt(t, op + "_next", [&] { return head + " AND " + order + " > ?" + limit; });
     if (!next) return next.errors();
     SqlValue last;
     for (bool start = true;; start = false) {
       std::size_t n = 0;
       Row params;
+      if (!where_column.empty()) params.push_back(where_value);
       if (!start) params.push_back(last);
       // A sink that scans the same kind again runs these statements while
       // this loop is between pages: each page is read to the end first.
