@@ -18,6 +18,8 @@ METAPORT_APT_PACKAGES=(
   libcli11-dev libfmt-dev libzstd-dev libjemalloc-dev
   # tools and servers used by tests
   sqlite3 postgresql git
+  # the reliability tests read zstd dumps with the zstd tool; fuzz/run builds with clang 14 and its libFuzzer
+  zstd clang-14 libclang-rt-14-dev
   # the git sync tests serve repositories over smart HTTP (git http-backend as CGI)
   lighttpd
   # bench/run measures wall time and peak memory with /usr/bin/time
