@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "runtime/engine/ordered_pool.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/engine/progress.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/spool.hpp"
 #include "runtime/engine/spooled_row.hpp"
 #include "runtime/store/key_map.hpp"
@@ -157,6 +159,9 @@ class Loader {
       for (const auto& e : s.errors().list()) unreadable(e);
     }
     report_.ignored_files = reader.ignored();
+    if (sealed_ && !opts_.secrets_key)
+      report_.notes.push_back(std::to_string(sealed_.load()) +
+                              " sealed secrets read without --secrets-key: the store keeps the values it has for them");
     if (auto s = spool_.flush(); !s) return s.errors();
     if (auto s = resolve_identities(); !s) return s.errors();
     if (auto s = resolve_missing(); !s) return s.errors();
@@ -192,6 +197,9 @@ class Loader {
  private:
   Status check_version(const format::DumpHeader& h) {
     secrets_kept_ = h.secrets_kept;
+    if (!h.secrets_key.empty() && opts_.secrets_key && opts_.secrets_key->id() != h.secrets_key)
+      return make_error("this dump's secrets are sealed with key " + h.secrets_key + ", and --secrets-key gives key " +
+                        opts_.secrets_key->id() + ": wrong key (nothing was loaded)");
     if (auto s = version_supported(schema_, h); !s) return s;
     if (h.version < schema_.version) {
       from_version_ = h.version;
@@ -245,7 +253,7 @@ class Loader {
     std::string spooled;   // the same row, serialized for the spool
     bool placeholder = false;
     std::vector<UpgradeRecord> extra;  // records an upgrade step emitted beside this one
-    std::vector<Error> warnings;       // secrets in clear (see warn_clear_secrets)
+    std::vector<Error> warnings;       // secrets in clear (see prepare_raw)
   };
 
   static std::size_t workers() {
@@ -281,7 +289,25 @@ class Loader {
       p.guess = guess_key(rec.doc);
       return p;
     }
+    const KindInfo& kind = *schema_.kinds[kit->second];
+    // A secret in clear, in a dump that does not say it keeps them: found
+    // before sealed ones are opened (those are not in clear in the file).
+    std::vector<std::pair<FieldPath, Mark>> clear;
+    if (!secrets_kept_) clear = clear_secrets(kind, rec.doc);
+    std::size_t sealed = 0;
+    open_secrets(kind, rec.doc, opts_.secrets_key, p.errors, sealed);
+    if (sealed) sealed_ += sealed;
+    if (!p.errors.empty()) {
+      p.kind = kit->second;
+      p.guess = guess_key(rec.doc);
+      return p;
+    }
     prepare_entity(p, kit->second, rec.doc);
+    for (auto& [path, mark] : clear)
+      p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
+                                     std::string(kRedacted) + ") or remove it before this file goes into git",
+                                 path_to_string(path), mark.known() ? mark : p.origin.mark, p.origin.file,
+                                 kind.name + " " + (p.errors.empty() ? p.key.str() : p.guess)});
     return p;
   }
 
@@ -297,12 +323,6 @@ class Loader {
       return;
     }
     p.key = e.key;
-    if (!secrets_kept_)
-      for (auto& [path, mark] : clear_secrets(kind, doc))
-        p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
-                                       std::string(kRedacted) + ") or remove it before this file goes into git",
-                                   path_to_string(path), mark.known() ? mark : p.origin.mark, p.origin.file,
-                                   kind.name + " " + e.key.str()});
     schema_.refs(e, [&](const FoundRef& r) {
       auto kit = kind_index_.find(r.kind);
       if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here
@@ -1040,6 +1060,7 @@ class Loader {
   const SchemaInfo& schema_;
   LoadOptions opts_;
   bool secrets_kept_ = false;  // the dump says it was written with --keep-secrets
+  std::atomic<std::size_t> sealed_{0};  // sealed secrets read (opened, or unknown without a key)
   std::vector<store::TableDesc> tables_;
   std::unordered_map<std::string, std::uint32_t> kind_index_;
   std::vector<std::unordered_map<Key, std::uint32_t, KeyHash>> index_;  // per kind: key -> node
