@@ -1,8 +1,13 @@
 #include "runtime/format/dump_format.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc 2.28+)
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <unordered_set>
 
@@ -39,6 +44,10 @@ Value header_value(const DumpHeader& h) {
   v.set("schema", h.schema);
   v.set("version", h.version);
   if (h.secrets_kept) v.set("secrets", "kept");
+  if (!h.secrets_key.empty()) {
+    v.set("secrets", "sealed");
+    v.set("secrets_key", h.secrets_key);
+  }
   return v;
 }
 
@@ -152,19 +161,20 @@ class TreeWriter : public DumpWriter {
   Status finish(const Counts&) override {
     if (auto s = files_->finish(); !s) return s;
     std::error_code ec;
-    std::string old;
     if (fs::exists(dir_, ec)) {
-      old = dir_ + ".old-" + std::to_string(::getpid());
-      fs::rename(dir_, old, ec);
-      if (ec) return make_error("cannot move the previous dump " + dir_ + " aside: " + ec.message());
+      // One atomic step: the two folders trade places (renameat2
+      // RENAME_EXCHANGE), so a kill at any moment leaves the old tree or
+      // the new one under the name, never neither. The old one, now under
+      // the temporary name, is removed after.
+      if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_EXCHANGE) != 0)
+        return make_error("cannot swap the new dump into " + dir_ + ": " + std::strerror(errno));
+      done_ = true;
+      fs::remove_all(tmp_, ec);
+      return ok_status();
     }
     fs::rename(tmp_, dir_, ec);
-    if (ec) {
-      if (!old.empty()) fs::rename(old, dir_, ec);
-      return make_error("cannot move the new dump into " + dir_ + ": " + ec.message());
-    }
+    if (ec) return make_error("cannot move the new dump into " + dir_ + ": " + ec.message());
     done_ = true;
-    if (!old.empty()) fs::remove_all(old, ec);
     return ok_status();
   }
 
@@ -199,9 +209,15 @@ Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
   out.schema = s->as_string();
   out.version = static_cast<int>(v->as_int());
   if (const Value* sec = h.find("secrets")) {
-    if (!sec->is_string() || sec->as_string() != "kept")
-      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets) or left out");
-    out.secrets_kept = true;
+    const Value* id = h.find("secrets_key");
+    if (sec->is_string() && sec->as_string() == "kept" && !id) {
+      out.secrets_kept = true;
+    } else if (sec->is_string() && sec->as_string() == "sealed" && id && id->is_string() && !id->as_string().empty()) {
+      out.secrets_key = id->as_string();
+    } else {
+      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets), 'sealed' with "
+                               "'secrets_key' (written with --secrets-key), or left out");
+    }
   }
   if (out.format > kFormatVersion)
     return make_error(name + ": dump format " + std::to_string(out.format) + " is newer than this metaport reads (" +
@@ -514,6 +530,20 @@ Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg,
     if (!empty && !fs::exists(dir + "/metaport.yaml", ec))
       return make_error(dir + " is a folder that is neither empty nor a metaport dump (no metaport.yaml): refusing to replace it");
   }
+  // Leftovers of dumps into this folder that were killed: their process is gone.
+  const fs::path parent = fs::path(dir).parent_path().empty() ? fs::path(".") : fs::path(dir).parent_path();
+  const std::string prefix = fs::path(dir).filename().string() + ".tmp-";
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
+  ec.clear();
   std::string tmp = dir + ".tmp-" + std::to_string(::getpid());
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
@@ -531,11 +561,15 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
   }
   auto in = io::open_input(in_path);
   if (!in) return in.errors();
+  return open_stream(std::move(*in), extra);
+}
+
+Result<std::unique_ptr<DumpReader>> open_stream(std::unique_ptr<io::Input> in, const std::vector<ExtraFormat>& extra) {
   // Sniff the first non-blank byte, and for the extra formats a little more.
   char c = 0;
   std::string head;
   for (;;) {
-    auto n = (*in)->read(&c, 1);
+    auto n = in->read(&c, 1);
     if (!n) return n.errors();
     if (*n == 0) break;
     head += c;
@@ -544,7 +578,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
   if (!extra.empty())
     while (head.size() < 256) {
       char more[256];
-      auto n = (*in)->read(more, 256 - head.size());
+      auto n = in->read(more, 256 - head.size());
       if (!n) return n.errors();
       if (*n == 0) break;
       head.append(more, *n);
@@ -564,7 +598,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     std::unique_ptr<io::Input> in_;
     std::string head_;
   };
-  auto input = std::make_unique<Prefixed>(std::move(*in), head);
+  auto input = std::make_unique<Prefixed>(std::move(in), head);
   for (const auto& f : extra)
     if (f.sniff && f.sniff(head)) return f.open_reader(std::move(input));
   if (c == '{') {

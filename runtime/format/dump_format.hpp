@@ -37,6 +37,9 @@ struct DumpHeader {
   // in clear are meant. Without it a secret in clear is reported as a warning
   // (pasted into a reviewed file, it would slip into git unnoticed).
   bool secrets_kept = false;
+  // Written with --secrets-key: the secrets are sealed with the key of this
+  // id (`secrets: sealed`, `secrets_key: ID`); empty otherwise.
+  std::string secrets_key;
 };
 
 using Counts = std::map<std::string, std::size_t>;
@@ -148,5 +151,9 @@ struct ExtraFormat {
 // one of `extra` formats, JSON lines ('{') or a YAML stream. "-" reads stdin.
 Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
                                               const std::vector<ExtraFormat>& extra = {});
+// A yaml or jsonl stream (or one of `extra`) from any input: a file, stdin,
+// bytes in memory.
+Result<std::unique_ptr<DumpReader>> open_stream(std::unique_ptr<io::Input> in,
+                                                const std::vector<ExtraFormat>& extra = {});
 
 }  // namespace metaport::format

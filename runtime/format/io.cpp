@@ -1,5 +1,7 @@
 #include "runtime/format/io.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -280,6 +282,22 @@ Result<std::unique_ptr<Output>> open_output(const std::string& path) {
   if (path.size() > 4 && path.ends_with(".zst")) out = std::make_unique<ZstdOutput>(std::move(out));
   else if (path.size() > 3 && path.ends_with(".gz")) out = std::make_unique<GzipOutput>(std::move(out));
   return out;
+}
+
+std::unique_ptr<Input> memory_input(std::string name, std::string bytes) {
+  struct Memory : Input {
+    Memory(std::string n, std::string b) : name_(std::move(n)), bytes_(std::move(b)) {}
+    Result<std::size_t> read(char* buf, std::size_t n) override {
+      const std::size_t k = std::min(n, bytes_.size() - pos_);
+      std::copy_n(bytes_.data() + pos_, k, buf);
+      pos_ += k;
+      return k;
+    }
+    const std::string& name() const override { return name_; }
+    std::string name_, bytes_;
+    std::size_t pos_ = 0;
+  };
+  return std::make_unique<Memory>(std::move(name), std::move(bytes));
 }
 
 Result<std::unique_ptr<Input>> open_input(const std::string& path) {
