@@ -200,8 +200,11 @@ class ZstdInput : public Input {
       ZSTD_outBuffer out{buf, n, 0};
       std::size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
       if (ZSTD_isError(ret)) return make_error(name() + ": corrupt zstd data: " + ZSTD_getErrorName(ret));
+      // `ret` is 0 when a frame ends. A call that moves nothing (at the end
+      // of the input, after the last frame) returns the next frame's header
+      // size instead: only a call that made progress says where we are.
+      if (in.pos != pos_ || out.pos > 0) last_ = ret;
       pos_ = in.pos;
-      last_ = ret;
       if (out.pos > 0) return out.pos;
       if (eof_ && pos_ == len_) {
         if (last_ != 0) return make_error(name() + ": truncated zstd data");

@@ -35,27 +35,34 @@ pgurl="$(pgurl_for "$pgdb")"
 "$bin" dump sqlite://src.db sample.jsonl.zst >/dev/null 2>&1
 
 # ---- a full disk -------------------------------------------------------------------
-# In a mount namespace of our own: a 1 MiB tmpfs (the dumps are several MiB).
+# In a mount namespace of our own: a 1 MiB tmpfs (the plain dumps are several
+# MiB) and a 16 KiB one for the zstd dump (it compresses to about 100 KiB).
 cat >full.sh <<'SH'
 set -u
 bin="$1"
-mkdir -p small && mount -t tmpfs -o size=1m tmpfs small || { echo "MOUNT FAILED"; exit 99; }
+mkdir -p small tiny && mount -t tmpfs -o size=1m tmpfs small && mount -t tmpfs -o size=16k tmpfs tiny ||
+  { echo "MOUNT FAILED"; exit 99; }
 echo keep >small/already-there
-for out in small/tree small/d.jsonl small/d.jsonl.zst small/d.yaml; do
+echo keep >tiny/already-there
+for out in small/tree small/d.jsonl tiny/d.jsonl.zst small/d.yaml; do
   "$bin" dump sqlite://src.db "$out" >/dev/null 2>"err.$(basename "$out")"
   echo "rc $out $?"
 done
-ls -A small >listing.txt
+ls -A small tiny >listing.txt
 SH
 unshare --user --map-root-user --mount bash full.sh "$bin" >full.txt 2>&1
 if grep -q "MOUNT FAILED" full.txt; then fail "a tmpfs in a user+mount namespace (unshare): $(cat full.txt)"; else
-  for out in tree d.jsonl d.jsonl.zst d.yaml; do
-    check "a $out dump to a full disk fails" "rc small/$out 1" "$(grep "^rc small/$out " full.txt)"
-    has "$out: the error says the disk is full" "err.$out" "No space left on device"
-    has "$out: the error names the path" "err.$out" "small/"
+  for out in small/tree small/d.jsonl tiny/d.jsonl.zst small/d.yaml; do
+    name="$(basename "$out")"
+    check "a $name dump to a full disk fails" "rc $out 1" "$(grep "^rc $out " full.txt)"
+    has "$name: the error says the disk is full" "err.$name" "No space left on device"
+    has "$name: the error names the path" "err.$name" "${out%%/*}/"
   done
-  if [[ "$(cat listing.txt)" == "already-there" ]]; then ok "nothing half-written, no temporary file left"; else
-    fail "the full disk holds leftovers: $(tr '\n' ' ' <listing.txt)"; fi
+  if [[ "$(tr '\n' ' ' <listing.txt)" == "small: already-there  tiny: already-there " ]]; then
+    ok "nothing half-written, no temporary file left"
+  else
+    fail "the full disks hold leftovers: $(tr '\n' ' ' <listing.txt)"
+  fi
 fi
 
 # ---- inputs that break in the middle ----------------------------------------------------
@@ -65,13 +72,15 @@ size=$(stat -c %s sample.jsonl.zst)
 cp sample.jsonl.zst broken.jsonl.zst
 printf 'garbage-in-the-middle-of-the-frame' | dd of=broken.jsonl.zst bs=1 seek=$((size / 2)) conv=notrunc status=none
 check "a zstd stream corrupted halfway fails the load" 1 "$(run load sqlite://in.db broken.jsonl.zst)"
-has "the error names the input" err.txt "broken.jsonl.zst"
+cat out.txt err.txt >both.txt  # the load report (stdout) and errors (stderr)
+has "the error names the input" both.txt "broken.jsonl.zst"
 "$bin" dump sqlite://in.db empty_after.jsonl >/dev/null 2>&1
 cmp -s empty_before.jsonl empty_after.jsonl && ok "nothing of it was loaded" || fail "a broken input left rows behind"
 # A pipe whose writer dies halfway: the stream has no end record.
 (head -c $(( $(stat -c %s sample.jsonl) / 2 )) sample.jsonl; kill -9 $BASHPID) | "$bin" load sqlite://in.db - >out.txt 2>err.txt
 check "a pipe cut halfway fails the load" 1 "${PIPESTATUS[1]}"
-has "the error says the stream ended early" err.txt "truncated|end record|ends in the middle"
+cat out.txt err.txt >both.txt
+has "the error says the stream ended early" both.txt "truncated|end record|ends in the middle"
 "$bin" dump sqlite://in.db empty_after.jsonl >/dev/null 2>&1
 cmp -s empty_before.jsonl empty_after.jsonl && ok "nothing of the cut stream was loaded" || fail "a cut stream left rows behind"
 
