@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Memory is bounded: the peak RSS (/usr/bin/time -f %M) of real metaport_fs
 # processes on a seeded volume of ~200k entities, each against the bound of
-# docs/memory.md (256 MiB): dumps to jsonl, JuiceFS JSON and the tree layout;
+# docs/memory.md (256 MiB): dumps to jsonl, JuiceFS JSON and the tree layout
+# (on a fifth of the volume: see below);
 # a planned load (--mode update into a store that already holds the volume)
 # and a streamed load (into an empty store), jsonl and JuiceFS JSON. Each
 # load's result is checked too (the same volume comes back), so a process
@@ -38,10 +39,15 @@ echo "seeded $entities entities (seed --size $size)"
 
 measure "dump -> jsonl" dump sqlite://a.db a.jsonl --keep-secrets
 measure "dump -> JuiceFS JSON" dump sqlite://a.db a.json --format juicefs --keep-secrets
-measure "dump -> tree" dump sqlite://a.db a_tree --format tree --keep-secrets
-trees=$(find a_tree -type f | wc -l)
+# The tree layout writes a file per entity: at the full size that is ~200k
+# files and ~1 GiB, whose creation and removal alone take minutes on a busy
+# disk. It is measured on a fifth of the volume (a separate seed); the full
+# size is in docs/memory.md, measured by hand.
+"$bin" seed sqlite://t.db --size $((size / 5)) >/dev/null 2>&1 || fail "seed t"
+measure "dump -> tree (a fifth of the volume)" dump sqlite://t.db t_tree --format tree --keep-secrets
+trees=$(find t_tree -type f | wc -l)
 ((trees > 1000)) && echo "ok: the tree holds $trees files" || fail "the tree holds only $trees files"
-rm -rf a_tree  # ~1 GiB at this size
+rm -rf t_tree t.db
 
 # Every inode's mtime changed: the planned load updates each node.
 cp a.db u.db
