@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <atomic>
 #include <thread>
 
 #include "metaport/schema_lock.hpp"
@@ -73,15 +74,18 @@ class Tee : public io::Output {
 // A dump of `store` on a thread of its own, into `out` (a pipe's writing
 // end, or a tee around it), read by whoever holds the pipe's other end.
 // The pipe is aborted with the dump's error if it fails, so the reader
-// stops instead of seeing a short dump.
+// stops instead of seeing a short dump. `reader_done` is set by the reading
+// side when it stops reading: a dump failing after that failed because of
+// the reader (which has its own reason), not on its own.
 class DumpThread {
  public:
   DumpThread(store::Store& store, const SchemaInfo& schema, const DumpOptions& opts, io::PipeOutput& pipe,
-             std::unique_ptr<io::Output> out)
-      : thread_([&store, &schema, opts, &pipe, out = std::move(out), this]() mutable {
+             std::unique_ptr<io::Output> out, const std::atomic<bool>& reader_done)
+      : thread_([&store, &schema, opts, &pipe, out = std::move(out), &reader_done, this]() mutable {
           auto w = format::make_stream_writer(format::Format::jsonl, std::move(out));
           auto r = dump(store, schema, *w, opts);
           if (!r) {
+            own_failure_ = !reader_done.load();
             result_ = r.errors();
             pipe.abort("the dump of " + store.display_url() + " failed");
           }
@@ -91,10 +95,16 @@ class DumpThread {
     if (thread_.joinable()) thread_.join();
     return result_;
   }
+  // The dump failed before its reader stopped: its error is the cause.
+  bool failed_on_its_own() {
+    (void)join();
+    return !result_ && own_failure_;
+  }
   ~DumpThread() { (void)join(); }
 
  private:
   Status result_ = ok_status();
+  bool own_failure_ = false;
   std::thread thread_;  // last: starts once the rest is built
 };
 
@@ -163,19 +173,21 @@ Result<CopyReport> copy(store::Store& src, store::Store& dst, const SchemaInfo& 
   {
     auto pipe = io::make_pipe("the dump of " + src.display_url());
     io::PipeOutput& pipe_out = *pipe.out;
-    DumpThread reading(src, read_as, dump_opts, pipe_out, std::make_unique<Tee>(std::move(pipe.out), **record));
+    std::atomic<bool> load_done{false};
+    DumpThread reading(src, read_as, dump_opts, pipe_out, std::make_unique<Tee>(std::move(pipe.out), **record),
+                       load_done);
     Result<LoadReport> loaded = make_error("");
     {
       auto reader = format::open_stream(std::move(pipe.in));
       if (reader) loaded = load(dst, schema, **reader, load_opts);
       else loaded = reader.errors();
+      load_done = true;
     }  // the reading end goes: a dump still writing stops
-    auto dumped = reading.join();
-    if (!dumped) {
-      if (loaded && loaded->committed)  // cannot happen: a short dump has no end record
-        return prefixed(dumped.errors(), "reading " + src.display_url() + " (" + dst.display_url() + " was written): ");
-      return prefixed(dumped.errors(),
-                      "reading " + src.display_url() + " (nothing was written to " + dst.display_url() + "): ");
+    if (reading.failed_on_its_own()) {
+      const bool written = loaded && loaded->committed;  // only if the record's last bytes failed
+      return prefixed(reading.join().errors(), "reading " + src.display_url() + " (" +
+                                                   (written ? "" : "nothing was written to ") + dst.display_url() +
+                                                   (written ? " was written" : "") + "): ");
     }
     if (!loaded) return loaded.errors();
     rep.load = std::move(*loaded);
@@ -187,14 +199,16 @@ Result<CopyReport> copy(store::Store& src, store::Store& dst, const SchemaInfo& 
   if (!a) return prefixed(a.errors(), "verifying: ");
   auto pipe = io::make_pipe("the dump of " + dst.display_url());
   io::PipeOutput& pipe_out = *pipe.out;
-  DumpThread reading(dst, schema, dump_opts, pipe_out, std::move(pipe.out));
+  std::atomic<bool> diff_done{false};
+  DumpThread reading(dst, schema, dump_opts, pipe_out, std::move(pipe.out), diff_done);
   Result<DiffReport> compared = make_error("");
   {
     auto b = format::open_stream(std::move(pipe.in));
     if (b) compared = diff(schema, **a, **b, &*key);
     else compared = b.errors();
+    diff_done = true;
   }
-  if (auto d = reading.join(); !d) return prefixed(d.errors(), "verifying: reading " + dst.display_url() + ": ");
+  if (reading.failed_on_its_own()) return prefixed(reading.join().errors(), "verifying: reading " + dst.display_url() + ": ");
   if (!compared) return prefixed(compared.errors(), "verifying: ");
   rep.verify = std::move(*compared);
   return rep;
