@@ -226,7 +226,7 @@ std::string CopyReport::text() const {
     std::string lines = lacking.text();
     const std::size_t count_line = lines.rfind('\n', lines.size() - 2);  // the diff's own count line goes
     lines.erase(count_line == std::string::npos ? 0 : count_line + 1);
-    out += "DST differs from SRC (- missing in DST, ~ different in DST):\n" + lines;
+    out += "DST differs from SRC (- missing in DST; ~ different, SRC's value -> DST's):\n" + lines;
     out += "not verified: " + std::to_string(verify->removed.size()) + " entities of SRC missing in DST, " +
            std::to_string(verify->changed.size()) + " different\n";
     return out;
