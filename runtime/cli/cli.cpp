@@ -11,6 +11,7 @@
 #include "metaport/json_schema.hpp"
 #include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
+#include "runtime/engine/copy.hpp"
 #include "runtime/engine/diff.hpp"
 #include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/dump.hpp"
@@ -250,6 +251,27 @@ int cmd_load(const SchemaInfo& schema, const SchemaExtras& extras, const LoadArg
   auto r = engine::load(**st, schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   return print_load_report(*r, a.report, stdout);
+}
+
+// copy SRC DST: SRC's content into DST through the load (its flags), then
+// verified; DST without metaport tables gets them first.
+int cmd_copy(const SchemaInfo& schema, const std::string& src_url, const LoadArgs& a) {
+  auto o = load_options(a);
+  if (!o) { print_errors(o.errors()); return kUsage; }
+  auto src = open(src_url);
+  if (!src) { print_errors(src.errors()); return kUsage; }
+  auto dst = open(a.store, /*create=*/!a.dry_run);
+  if (!dst) { print_errors(dst.errors()); return kUsage; }
+  if ((*src)->display_url() == (*dst)->display_url()) {
+    std::fprintf(stderr, "error: SRC and DST are the same store (%s)\n", (*src)->display_url().c_str());
+    return kUsage;
+  }
+  auto r = engine::copy(**src, **dst, schema, *o);
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  if (a.report == "json") std::printf("%s\n", json::write(r->json()).c_str());
+  else std::fputs(r->text().c_str(), stdout);
+  if (r->load.failed() > 0) return kDataProblem;
+  return r->verify && !r->holds_source() ? kDataProblem : kOk;
 }
 
 int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& in, const std::string& against,
@@ -516,20 +538,31 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
     dump->add_option("--subdir", da.subdir, "only this subtree (a path from the root) and what it needs");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
 
+  // The load's flags (load and copy).
+  auto load_flags = [](CLI::App* cmd, LoadArgs& a) {
+    cmd->add_option("--mode", a.mode, "skip|update: what to do with entities the store already has");
+    cmd->add_option("--on-error", a.on_error, "abort|continue: abort writes nothing if anything fails");
+    cmd->add_flag("--restore", a.restore, "the store must be empty");
+    cmd->add_flag("--dry-run", a.dry_run, "everything but the commit");
+    cmd->add_option("--report", a.report, "text|json");
+    cmd->add_flag("--keep-unknown", a.keep_unknown, "carry unknown fields through instead of failing");
+    cmd->add_option("--user", a.user, "attribute content of users missing in the target to this user (email)");
+    cmd->add_flag("--stub-missing", a.stub_missing, "create placeholders for missing data-model references");
+    cmd->add_option("--progress", a.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  };
   LoadArgs la;
   auto* load = app.add_subcommand("load", "load a dump (tree, YAML stream or JSON lines) into a store");
   load->add_option("STORE", la.store)->required();
   load->add_option("IN", la.in, "a folder, a file, - for stdin");
-  load->add_option("--mode", la.mode, "skip|update: what to do with entities the store already has");
-  load->add_option("--on-error", la.on_error, "abort|continue: abort writes nothing if anything fails");
-  load->add_flag("--restore", la.restore, "the store must be empty");
-  load->add_flag("--dry-run", la.dry_run, "everything but the commit");
-  load->add_option("--report", la.report, "text|json");
-  load->add_flag("--keep-unknown", la.keep_unknown, "carry unknown fields through instead of failing");
-  load->add_option("--user", la.user, "attribute content of users missing in the target to this user (email)");
-  load->add_flag("--stub-missing", la.stub_missing, "create placeholders for missing data-model references");
+  load_flags(load, la);
   load->add_option("--secrets-key", la.secrets_key, "open sealed secrets with this key file (or METAPORT_SECRETS_KEY)");
-  load->add_option("--progress", la.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+
+  std::string copy_src;
+  LoadArgs ca;
+  auto* copy = app.add_subcommand("copy", "one store into another (through a load with its flags), then verified");
+  copy->add_option("SRC", copy_src, "the store to copy (any schema version this metaport upgrades)")->required();
+  copy->add_option("DST", ca.store, "the store to load it into (created or initialised if needed)")->required();
+  load_flags(copy, ca);
 
   std::string vin, against;
   LoadArgs va;
@@ -586,6 +619,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (seed->parsed()) return cmd_seed(schema, extras, url, size, progress);
   if (dump->parsed()) return cmd_dump(schema, extras, da);
   if (load->parsed()) return cmd_load(schema, extras, la);
+  if (copy->parsed()) return cmd_copy(schema, copy_src, ca);
   if (validate->parsed()) return cmd_validate(schema, extras, vin, against, va);
   if (diff->parsed()) return cmd_diff(schema, extras, diff_a, diff_b, diff_json);
   if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);

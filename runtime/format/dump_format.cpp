@@ -515,7 +515,11 @@ class TreeReader : public DumpReader {
 Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::string& out_path) {
   auto out = io::open_output(out_path);
   if (!out) return out.errors();
-  return std::unique_ptr<DumpWriter>(std::make_unique<StreamWriter>(f, std::move(*out)));
+  return make_stream_writer(f, std::move(*out));
+}
+
+std::unique_ptr<DumpWriter> make_stream_writer(Format f, std::unique_ptr<io::Output> out) {
+  return std::make_unique<StreamWriter>(f, std::move(out));
 }
 
 Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg, std::unique_ptr<Layout> layout) {

@@ -72,6 +72,8 @@ class DumpWriter {
 
 // out_path: "-" for stdout.
 Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::string& out_path);
+// The same onto any output (an in-process pipe: runtime/format/pipe.hpp).
+std::unique_ptr<DumpWriter> make_stream_writer(Format f, std::unique_ptr<io::Output> out);
 // Writes the tree in a temporary folder beside `dir` and swaps it in at finish:
 // no stale files from a previous dump, and nothing half-written on failure.
 Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir, std::unique_ptr<Layout> layout);
