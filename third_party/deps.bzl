@@ -22,6 +22,7 @@ _SYSTEM_LIBRARIES = {
     "metaport_sqlite3": "sqlite3.BUILD",
     "metaport_libpq": "libpq.BUILD",
     "metaport_libgit2": "libgit2.BUILD",
+    "metaport_libsodium": "libsodium.BUILD",
     "metaport_simdjson": "simdjson.BUILD",
     "metaport_fmt": "fmt.BUILD",
     "metaport_cli11": "cli11.BUILD",

@@ -14,10 +14,12 @@ METAPORT_APT_PACKAGES=(
   bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-platforms bazel-skylib
   # C++ libraries
   libboost1.81-dev libboost-json1.81-dev libyaml-cpp-dev libgtest-dev googletest
-  libbenchmark-dev libsqlite3-dev libpq-dev libgit2-dev libsimdjson-dev
+  libbenchmark-dev libsqlite3-dev libpq-dev libgit2-dev libsodium-dev libsimdjson-dev
   libcli11-dev libfmt-dev libzstd-dev libjemalloc-dev
   # tools and servers used by tests
   sqlite3 postgresql git
+  # the git sync tests serve repositories over smart HTTP (git http-backend as CGI)
+  lighttpd
   # bench/run measures wall time and peak memory with /usr/bin/time
   time
 )
