@@ -1,0 +1,318 @@
+#include "runtime/sync/state.hpp"
+
+#include <charconv>
+#include <ctime>
+
+#include "metaport/format/json.hpp"
+#include "runtime/sync/state_sql.hpp"
+
+namespace metaport::sync {
+
+using store::Row;
+using store::SqlValue;
+
+std::string_view mode_name(SyncMode m) { return m == SyncMode::production ? "production" : "development"; }
+
+std::string text_of(const SqlValue& v) {
+  if (v.is_text()) return v.as_text();
+  if (v.is_int()) return std::to_string(v.as_int());
+  return {};
+}
+
+std::optional<std::int64_t> int_of(const SqlValue& v) {
+  if (v.is_int()) return v.as_int();
+  if (!v.is_text()) return std::nullopt;
+  std::int64_t out = 0;
+  const auto& s = v.as_text();
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return out;
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+namespace {
+
+SqlValue opt_text(const std::optional<std::string>& s) { return s ? SqlValue(*s) : SqlValue(); }
+std::optional<std::string> text_or_null(const SqlValue& v) {
+  if (v.is_null()) return std::nullopt;
+  return text_of(v);
+}
+
+constexpr const char* kEntityColumns = "\"kind\", \"key\", \"id\", \"path\", \"blob\", \"hash\", \"place\"";
+
+SyncedEntity entity_of(Row& r) {
+  SyncedEntity e;
+  e.kind = text_of(r[0]);
+  e.key = text_of(r[1]);
+  e.id = int_of(r[2]);
+  e.path = text_of(r[3]);
+  e.blob = text_of(r[4]);
+  e.hash = text_of(r[5]);
+  e.place = text_of(r[6]);
+  return e;
+}
+
+// Rows per multi-row statement: 7 parameters each stays far below both
+// engines' limits (SQLite 32766, PostgreSQL 65535).
+constexpr std::size_t kBatch = 500;
+
+}  // namespace
+
+Result<std::vector<Row>> SyncState::q(const std::string& sql, const Row& params) { return store_.sql_query(sql, params); }
+
+Result<bool> SyncState::exists() {
+  const std::string probe = store_.dialect() == store::Dialect::postgres
+                                ? "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
+                                  "tablename = 'mp_sync__state'"
+                                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mp_sync__state'";
+  auto rows = q(probe);
+  if (!rows) return rows.errors();
+  return !rows->empty() && int_of((*rows)[0][0]).value_or(0) > 0;
+}
+
+Status SyncState::create_tables() {
+  for (const auto& s : sql::create_tables(store_.dialect()))
+    if (auto st = store_.sql_exec(s); !st) return st;
+  return ok_status();
+}
+
+Result<std::optional<SyncConfig>> SyncState::config() {
+  auto rows = q("SELECT \"repo\", \"branch\", \"mode\", \"scope\", \"synced_commit\", \"token\", \"author\", \"layout\" "
+                "FROM \"mp_sync__state\"");
+  if (!rows) return rows.errors();
+  if (rows->empty()) return std::optional<SyncConfig>();
+  Row& r = (*rows)[0];
+  SyncConfig c;
+  c.repo = text_of(r[0]);
+  c.branch = text_of(r[1]);
+  c.mode = text_of(r[2]) == "production" ? SyncMode::production : SyncMode::development;
+  if (auto scope = json::parse(text_of(r[3])); scope && scope->is_array())
+    for (const auto& v : scope->as_array())
+      if (v.is_string()) c.scope.push_back(v.as_string());
+  c.synced_commit = text_or_null(r[4]);
+  c.token = text_or_null(r[5]);
+  c.author = text_or_null(r[6]);
+  c.layout = text_of(r[7]);
+  return std::optional<SyncConfig>(std::move(c));
+}
+
+Status SyncState::save_config(const SyncConfig& c) {
+  Value scope = Value::array();
+  for (const auto& s : c.scope) scope.push_back(Value(s));
+  if (auto d = q("DELETE FROM \"mp_sync__state\""); !d) return d.errors();
+  auto r = q("INSERT INTO \"mp_sync__state\" (\"one\", \"repo\", \"branch\", \"mode\", \"scope\", \"synced_commit\", "
+             "\"token\", \"author\", \"layout\") VALUES (1, " +
+                 p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ")",
+             Row{SqlValue(c.repo), SqlValue(c.branch), SqlValue(std::string(mode_name(c.mode))), SqlValue(json::write(scope)),
+                 opt_text(c.synced_commit), opt_text(c.token), opt_text(c.author), SqlValue(c.layout)});
+  if (!r) return r.errors();
+  return ok_status();
+}
+
+Status SyncState::install_triggers(bool production, bool whole_scope) {
+  const auto d = store_.dialect();
+  for (const auto& s : sql::drop_triggers(store_.tables(), d))
+    if (auto st = store_.sql_exec(s); !st) return st;
+  for (const auto& s : sql::create_triggers(store_.tables(), d, production, whole_scope))
+    if (auto st = store_.sql_exec(s); !st) return st;
+  return ok_status();
+}
+
+Result<std::int64_t> SyncState::trigger_count() {
+  auto rows = q(sql::count_triggers(store_.dialect()));
+  if (!rows) return rows.errors();
+  return rows->empty() ? 0 : int_of((*rows)[0][0]).value_or(0);
+}
+
+Status SyncState::mark_everything() {
+  for (const auto& t : store_.tables()) {
+    if (!t.kind->dumped) continue;
+    auto r = q("INSERT INTO \"mp_sync__dirty\" (\"kind\", \"id\") SELECT " + p(1) + ", \"mp_id\" FROM " +
+                   store::quote_ident(t.table) + " WHERE true ON CONFLICT (\"kind\", \"id\") DO NOTHING",
+               Row{SqlValue(t.kind_name)});
+    if (!r) return r.errors();
+  }
+  auto r = q("INSERT INTO \"mp_sync__dirty\" (\"kind\", \"id\") VALUES (" + p(1) +
+                 ", 0) ON CONFLICT (\"kind\", \"id\") DO NOTHING",
+             Row{SqlValue(std::string(sql::kEverythingKind))});
+  if (!r) return r.errors();
+  return ok_status();
+}
+
+Result<std::vector<DirtyMark>> SyncState::dirty() {
+  auto rows = q("SELECT \"kind\", \"id\", \"seq\" FROM \"mp_sync__dirty\" ORDER BY \"seq\"");
+  if (!rows) return rows.errors();
+  std::vector<DirtyMark> out;
+  out.reserve(rows->size());
+  for (auto& r : *rows) out.push_back(DirtyMark{text_of(r[0]), int_of(r[1]).value_or(0), int_of(r[2]).value_or(0)});
+  return out;
+}
+
+Status SyncState::clear(const std::vector<DirtyMark>& marks) {
+  for (std::size_t i = 0; i < marks.size(); i += kBatch) {
+    const std::size_t n = std::min(kBatch, marks.size() - i);
+    std::string sql = "DELETE FROM \"mp_sync__dirty\" WHERE (\"kind\", \"id\", \"seq\") IN (VALUES ";
+    Row params;
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto& m = marks[i + j];
+      const int b = static_cast<int>(3 * j);
+      sql += (j ? ", (" : "(") + p(b + 1) + ", " + p(b + 2) + ", " + p(b + 3) + ")";
+      params.push_back(SqlValue(m.kind));
+      params.push_back(SqlValue(m.id));
+      params.push_back(SqlValue(m.seq));
+    }
+    // PostgreSQL compares text parameters with bigint columns only when told.
+    if (store_.dialect() == store::Dialect::postgres) {
+      sql = "DELETE FROM \"mp_sync__dirty\" d USING (VALUES ";
+      for (std::size_t j = 0; j < n; ++j) {
+        const int b = static_cast<int>(3 * j);
+        sql += (j ? ", (" : "(") + p(b + 1) + "::text, " + p(b + 2) + "::bigint, " + p(b + 3) + "::bigint)";
+      }
+      sql += ") AS v(k, i, s) WHERE d.\"kind\" = v.k AND d.\"id\" = v.i AND d.\"seq\" = v.s";
+    } else {
+      sql += ")";
+    }
+    if (auto r = q(sql, params); !r) return r.errors();
+  }
+  return ok_status();
+}
+
+Status SyncState::clear_all_marks() {
+  if (auto r = q("DELETE FROM \"mp_sync__dirty\""); !r) return r.errors();
+  return ok_status();
+}
+
+Result<std::optional<SyncedEntity>> SyncState::by_id(const std::string& kind, std::int64_t id) {
+  auto rows = q(std::string("SELECT ") + kEntityColumns + " FROM \"mp_sync__entity\" WHERE \"kind\" = " + p(1) +
+                    " AND \"id\" = " + p(2),
+                Row{SqlValue(kind), SqlValue(id)});
+  if (!rows) return rows.errors();
+  if (rows->empty()) return std::optional<SyncedEntity>();
+  return std::optional<SyncedEntity>(entity_of((*rows)[0]));
+}
+
+Result<std::optional<SyncedEntity>> SyncState::by_key(const std::string& kind, const std::string& key) {
+  auto rows = q(std::string("SELECT ") + kEntityColumns + " FROM \"mp_sync__entity\" WHERE \"kind\" = " + p(1) +
+                    " AND \"key\" = " + p(2),
+                Row{SqlValue(kind), SqlValue(key)});
+  if (!rows) return rows.errors();
+  if (rows->empty()) return std::optional<SyncedEntity>();
+  return std::optional<SyncedEntity>(entity_of((*rows)[0]));
+}
+
+Result<std::optional<SyncedEntity>> SyncState::by_path(const std::string& path) {
+  auto rows = q(std::string("SELECT ") + kEntityColumns + " FROM \"mp_sync__entity\" WHERE \"path\" = " + p(1),
+                Row{SqlValue(path)});
+  if (!rows) return rows.errors();
+  if (rows->empty()) return std::optional<SyncedEntity>();
+  return std::optional<SyncedEntity>(entity_of((*rows)[0]));
+}
+
+Result<std::vector<SyncedEntity>> SyncState::page(const std::string& kind, const std::optional<std::string>& after,
+                                                  std::size_t limit) {
+  Row params{SqlValue(kind)};
+  std::string sql = std::string("SELECT ") + kEntityColumns + " FROM \"mp_sync__entity\" WHERE \"kind\" = " + p(1);
+  if (after) {
+    sql += " AND \"key\" > " + p(2);
+    params.push_back(SqlValue(*after));
+  }
+  sql += " ORDER BY \"key\" LIMIT " + std::to_string(limit);
+  auto rows = q(sql, params);
+  if (!rows) return rows.errors();
+  std::vector<SyncedEntity> out;
+  out.reserve(rows->size());
+  for (auto& r : *rows) out.push_back(entity_of(r));
+  return out;
+}
+
+Result<std::int64_t> SyncState::count() {
+  auto rows = q("SELECT count(*) FROM \"mp_sync__entity\"");
+  if (!rows) return rows.errors();
+  return int_of((*rows)[0][0]).value_or(0);
+}
+
+Status SyncState::upsert(const std::vector<SyncedEntity>& rows) {
+  const auto d = store_.dialect();
+  for (std::size_t i = 0; i < rows.size(); i += kBatch) {
+    const std::size_t n = std::min(kBatch, rows.size() - i);
+    Row params;
+    params.reserve(7 * n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const auto& e = rows[i + j];
+      params.push_back(SqlValue(e.kind));
+      params.push_back(SqlValue(e.key));
+      params.push_back(e.id ? SqlValue(*e.id) : SqlValue());
+      params.push_back(SqlValue(e.path));
+      params.push_back(SqlValue(e.blob));
+      params.push_back(SqlValue(e.hash));
+      params.push_back(SqlValue(e.place));
+    }
+    const std::string sql = sql::upsert_entities(d, n);
+    if (auto r = q(sql, params); !r) return r.errors();
+  }
+  return ok_status();
+}
+
+Status SyncState::remove(const std::vector<std::pair<std::string, std::string>>& kind_keys) {
+  for (std::size_t i = 0; i < kind_keys.size(); i += kBatch) {
+    const std::size_t n = std::min(kBatch, kind_keys.size() - i);
+    std::string sql = "DELETE FROM \"mp_sync__entity\" WHERE (\"kind\", \"key\") IN (VALUES ";
+    Row params;
+    for (std::size_t j = 0; j < n; ++j) {
+      const int b = static_cast<int>(2 * j);
+      sql += (j ? ", (" : "(") + p(b + 1) + ", " + p(b + 2) + ")";
+      params.push_back(SqlValue(kind_keys[i + j].first));
+      params.push_back(SqlValue(kind_keys[i + j].second));
+    }
+    sql += ")";
+    if (auto r = q(sql, params); !r) return r.errors();
+  }
+  return ok_status();
+}
+
+Status SyncState::remove_all() {
+  if (auto r = q("DELETE FROM \"mp_sync__entity\""); !r) return r.errors();
+  return ok_status();
+}
+
+Status SyncState::log(const LogLine& l) {
+  auto r = q("INSERT INTO \"mp_sync__log\" (\"at\", \"action\", \"branch\", \"commit_id\", \"created\", \"updated\", "
+             "\"deleted\", \"note\") VALUES (" +
+                 p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ")",
+             Row{SqlValue(l.at), SqlValue(l.action), SqlValue(l.branch), l.commit.empty() ? SqlValue() : SqlValue(l.commit),
+                 SqlValue(l.created), SqlValue(l.updated), SqlValue(l.deleted), SqlValue(l.note)});
+  if (!r) return r.errors();
+  return ok_status();
+}
+
+Result<std::vector<LogLine>> SyncState::recent_log(int n) {
+  auto rows = q("SELECT \"at\", \"action\", \"branch\", \"commit_id\", \"created\", \"updated\", \"deleted\", \"note\" "
+                "FROM \"mp_sync__log\" ORDER BY \"seq\" DESC LIMIT " +
+                std::to_string(n));
+  if (!rows) return rows.errors();
+  std::vector<LogLine> out;
+  for (auto& r : *rows)
+    out.push_back(LogLine{text_of(r[0]), text_of(r[1]), text_of(r[2]), text_of(r[3]), int_of(r[4]).value_or(0),
+                          int_of(r[5]).value_or(0), int_of(r[6]).value_or(0), text_of(r[7])});
+  return out;
+}
+
+Status SyncState::bypass_on() {
+  if (auto r = q("INSERT INTO \"mp_sync__bypass\" (\"pid\") VALUES (1)"); !r) return r.errors();
+  return ok_status();
+}
+
+Status SyncState::bypass_off() {
+  if (auto r = q("DELETE FROM \"mp_sync__bypass\""); !r) return r.errors();
+  return ok_status();
+}
+
+}  // namespace metaport::sync
