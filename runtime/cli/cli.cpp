@@ -18,6 +18,7 @@
 #include "runtime/engine/progress.hpp"
 #include "runtime/format/dump_format.hpp"
 #include "runtime/store/ddl.hpp"
+#include "runtime/sync/sync_cli.hpp"
 
 namespace fs = std::filesystem;
 
@@ -497,6 +498,8 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   schema_cmd->add_flag("--lock", lock, "the schema.lock text");
   schema_cmd->add_option("--json-schema", json_schema_kind, "the JSON Schema of one kind");
 
+  sync::SyncCommand sync_cmd(app, schema);
+
   std::vector<std::string> demo_args;
   CLI::App* demo = nullptr;
   if (extras.demo) {
@@ -519,6 +522,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);
   if (migrate->parsed()) return cmd_migrate(schema, mig_url, mig_dry, mig_backup, mig_progress);
   if (schema_cmd->parsed()) return cmd_schema(schema, sql, lock, json_schema_kind);
+  if (sync_cmd.parsed()) return sync_cmd.run();
   if (demo && demo->parsed()) return extras.demo(schema, demo_args);
   return kUsage;
 }
