@@ -107,7 +107,7 @@ class Comparison {
  public:
   Comparison(store::Store& store, const SchemaInfo& schema, SyncState& state, const SyncConfig& config,
              const ChangeOptions& opts)
-      : schema_(schema), state_(state), config_(config), opts_(opts), renderer_(store, schema, config.scope) {}
+      : store_(store), schema_(schema), state_(state), config_(config), opts_(opts), renderer_(store, schema, config.scope) {}
 
   Result<LocalChanges> run(std::vector<DirtyMark> marks) {
     out_.marks = std::move(marks);
@@ -148,12 +148,25 @@ class Comparison {
       if (!s) return s.errors();
       return s->has_value();
     };
+    // Light mode creates nothing: in scope means synced (partial scope) or
+    // present (the whole schema).
+    RefCheck check = [&](const std::string& kind, const Key& key) -> Result<RefTarget> {
+      if (partial) {
+        auto in = synced_key(kind, key.str());
+        if (!in) return in.errors();
+        if (*in) return RefTarget::in_scope;
+      }
+      auto id = store_.lookup(kind, key);
+      if (!id) return id.errors();
+      if (!*id) return RefTarget::missing;
+      return partial ? RefTarget::outside : RefTarget::in_scope;
+    };
     for (const auto& m : out_.marks) {
       const std::size_t k = renderer_.kind_index(m.kind);
       if (m.kind == sql::kEverythingKind || k >= schema_.kinds.size() || !schema_.kinds[k]->dumped) return false;
       auto synced = state_.by_id(m.kind, m.id);
       if (!synced) return synced.errors();
-      auto r = renderer_.render_row(k, m.id, synced_key);
+      auto r = renderer_.render_row(k, m.id, check);
       if (!r) return r.errors();
       if (!*r) {
         if (*synced) return false;  // a deletion: other files may move
@@ -256,6 +269,7 @@ class Comparison {
     return drain(next_kind, schema_.kinds.size(), cur);
   }
 
+  store::Store& store_;
   const SchemaInfo& schema_;
   SyncState& state_;
   const SyncConfig& config_;

@@ -103,7 +103,7 @@ std::string cache_root() {
 
 // Up to this many bytes of new objects are held in memory before they are
 // written to the cache as a pack.
-constexpr std::size_t kFlushBytes = 48u << 20;
+constexpr std::size_t kFlushBytes = 24u << 20;
 
 }  // namespace
 
@@ -208,6 +208,18 @@ Result<std::unique_ptr<GitRepo>> GitRepo::open_at(const std::string& dir, const 
     if (git_repository_init(&repo, dir.c_str(), /*is_bare=*/1) != 0)
       return make_error("cannot create the git cache " + dir + ": " + last_error() +
                         " (set METAPORT_GIT_CACHE to a writable folder)");
+  }
+  // Packs without delta compression: most of the time of a first push of a
+  // large tree went to finding deltas between YAML files that zlib already
+  // squeezes well (docs/sync.md, Speed), twice (the cache's pack, the one
+  // sent). git skips deltas for objects above core.bigFileThreshold;
+  // libgit2 1.5 reads that limit from pack.deltaCacheSize (its bug, fixed
+  // later), so both are set.
+  git_config* cfg = nullptr;
+  if (git_repository_config(&cfg, repo) == 0) {
+    git_config_set_int64(cfg, "core.bigFileThreshold", 1);
+    git_config_set_int64(cfg, "pack.deltaCacheSize", 1);
+    git_config_free(cfg);
   }
   return std::unique_ptr<GitRepo>(new GitRepo(repo, url, dir));
 }
@@ -343,34 +355,69 @@ Status GitRepo::begin_writes() {
 }
 
 Status GitRepo::flush() {
-  if (!mempack_ || pending_bytes_ == 0) return ok_status();
+  if (!mempack_ || (pending_objects_.empty() && pending_trees_.empty())) return ok_status();
+  const std::string where = "git cache " + dir_ + ": packing: ";
+  git_packbuilder* pb = nullptr;
+  if (git_packbuilder_new(&pb, repo_) != 0) return make_error(where + last_error());
+  std::unique_ptr<git_packbuilder, Deleter<git_packbuilder, git_packbuilder_free>> pbp(pb);
+  git_packbuilder_set_threads(pb, 0);
+  for (const auto& o : pending_objects_)
+    if (git_packbuilder_insert(pb, &o.raw, nullptr) != 0) return make_error(where + last_error());
+  // New trees are those still in memory: a subtree already on disk is old,
+  // and so is everything below it.
+  std::vector<Oid> stack = pending_trees_;
+  while (!stack.empty()) {
+    const Oid t = stack.back();
+    stack.pop_back();
+    if (!mempack_->exists(mempack_, &t.raw)) continue;
+    if (git_packbuilder_insert(pb, &t.raw, nullptr) != 0) return make_error(where + last_error());
+    git_tree* tree = nullptr;
+    if (git_tree_lookup(&tree, repo_, &t.raw) != 0) return make_error(where + last_error());
+    TreePtr tp(tree);
+    for (std::size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+      if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+        Oid sub;
+        git_oid_cpy(&sub.raw, git_tree_entry_id(e));
+        stack.push_back(sub);
+      }
+    }
+  }
   git_buf pack = GIT_BUF_INIT;
-  if (git_mempack_dump(&pack, repo_, mempack_) != 0) return make_error("git cache " + dir_ + ": packing: " + last_error());
+  if (git_packbuilder_write_buf(&pack, pb) != 0) return make_error(where + last_error());
   struct Free {
     git_buf* b;
     ~Free() { git_buf_dispose(b); }
   } free_pack{&pack};
   git_odb* odb = nullptr;
-  if (git_repository_odb(&odb, repo_) != 0) return make_error("git cache " + dir_ + ": " + last_error());
+  if (git_repository_odb(&odb, repo_) != 0) return make_error(where + last_error());
   OdbPtr odbp(odb);
   git_odb_writepack* wp = nullptr;
-  if (git_odb_write_pack(&wp, odb, nullptr, nullptr) != 0) return make_error("git cache " + dir_ + ": " + last_error());
+  if (git_odb_write_pack(&wp, odb, nullptr, nullptr) != 0) return make_error(where + last_error());
   git_indexer_progress stats{};
   const bool ok = wp->append(wp, pack.ptr, pack.size, &stats) == 0 && wp->commit(wp, &stats) == 0;
   wp->free(wp);
-  if (!ok) return make_error("git cache " + dir_ + ": writing a pack: " + last_error());
+  if (!ok) return make_error(where + "writing the pack: " + last_error());
   git_mempack_reset(mempack_);
   pending_bytes_ = 0;
+  pending_objects_.clear();
+  pending_trees_.clear();
   return ok_status();
 }
 
 Result<Oid> GitRepo::write_blob(std::string_view bytes) {
   if (auto s = begin_writes(); !s) return s.errors();
-  Oid o;
-  if (git_blob_create_from_buffer(&o.raw, repo_, bytes.data(), bytes.size()) != 0)
+  // Straight into the memory backend: the odb's own write first looks the
+  // object up on disk and, missing it, rescans the pack folder, once per
+  // new blob (most of a first push's time).
+  const Oid o = blob_id(bytes);
+  if (mempack_->exists(mempack_, &o.raw)) return o;
+  if (mempack_->write(mempack_, &o.raw, bytes.data(), bytes.size(), GIT_OBJECT_BLOB) != 0)
     return make_error("git cache " + dir_ + ": " + last_error());
   pending_bytes_ += bytes.size() + 32;
-  if (pending_bytes_ > kFlushBytes)
+  pending_objects_.push_back(o);
+  // Only blobs wait: trees and commits come last, and go in the final flush.
+  if (pending_bytes_ > kFlushBytes && pending_trees_.empty())
     if (auto f = flush(); !f) return f.errors();
   return o;
 }
@@ -428,6 +475,7 @@ Result<Oid> GitRepo::update_tree(const std::optional<Oid>& base, const std::vect
   if (git_tree_create_updated(&out.raw, repo_, baseline.get(), updates.size(), updates.data()) != 0)
     return make_error("building the tree: " + last_error());
   pending_bytes_ += 64 * updates.size();
+  pending_trees_.push_back(out);
   return out;
 }
 
@@ -453,6 +501,7 @@ Result<Oid> GitRepo::commit(const Oid& tree, const std::optional<Oid>& parent, c
   if (git_commit_create(&out.raw, repo_, nullptr, sig, sig, nullptr, message.c_str(), t, parent ? 1 : 0, parents) != 0)
     return make_error("creating the commit: " + last_error());
   pending_bytes_ += 256 + message.size();
+  pending_objects_.push_back(out);
   return out;
 }
 

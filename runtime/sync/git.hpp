@@ -136,6 +136,9 @@ class GitRepo {
   git_repository* repo_ = nullptr;
   git_odb_backend* mempack_ = nullptr;  // owned by the odb once added
   std::size_t pending_bytes_ = 0;
+  // What flush() packs: blobs and commits written since the last flush, and
+  // the root trees made (their new subtrees are found from them).
+  std::vector<Oid> pending_objects_, pending_trees_;
   std::string url_, dir_;
 };
 

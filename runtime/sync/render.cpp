@@ -17,7 +17,7 @@ namespace metaport::sync {
 
 std::string OutsideRef::str() const {
   return kind + " " + key + (file.empty() ? "" : " (" + file + ")") + " at " + field + " references " + target_kind +
-         " " + target_key + ", which is outside the synced scope";
+         " " + target_key + (missing ? ", which does not exist" : ", which is outside the synced scope");
 }
 
 Renderer::Renderer(store::Store& store, const SchemaInfo& schema, std::vector<std::string> roots)
@@ -89,18 +89,16 @@ std::vector<bool> columns_for(const store::TableDesc& t, const std::vector<std::
 
 }  // namespace
 
-void Renderer::check_refs(const Entity& e, const std::string& file,
-                          const std::function<Result<bool>(const std::string&, const std::string&)>& in_scope,
-                          Status& status) {
-  if (roots_.empty()) return;  // the whole schema: every dumped kind is in scope
+void Renderer::check_refs(const Entity& e, const std::string& file, const RefCheck& check, Status& status) {
   schema_.refs(e, [&](const FoundRef& r) {
     if (!status) return;
     const std::size_t t = kind_index(r.kind);
-    if (t >= schema_.kinds.size() || !schema_.kinds[t]->dumped) return;
-    auto in = in_scope(r.kind, r.key.str());
-    if (!in) { status = in.errors(); return; }
-    if (!*in)
-      outside_.push_back(OutsideRef{e.kind->name, e.key.str(), file, path_to_string(r.path), r.kind, r.key.str()});
+    if (t >= schema_.kinds.size() || !schema_.kinds[t]->dumped) return;  // not synced content (users)
+    auto where = check(r.kind, r.key);
+    if (!where) { status = where.errors(); return; }
+    if (*where != RefTarget::in_scope)
+      outside_.push_back(OutsideRef{e.kind->name, e.key.str(), file, path_to_string(r.path), r.kind, r.key.str(),
+                                    *where == RefTarget::missing});
   });
 }
 
@@ -190,6 +188,16 @@ Status Renderer::render_all(const std::function<Status(Rendered&)>& sink) {
       if (c.type == store::ColumnType::Ref)
         if (auto s = keys_.load(store_, c.ref_kind); !s) return s;
   }
+  // The key of every dumped entity, to tell a reference to nothing.
+  existing_.assign(schema_.kinds.size(), {});
+  for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
+    if (!schema_.kinds[k]->dumped) continue;
+    auto s = store_.scan_keys(schema_.kinds[k]->name, [&](std::int64_t, Key key) {
+      existing_[k].insert(key.str());
+      return ok_status();
+    });
+    if (!s) return s;
+  }
   const auto lookup = keys_.lookup();
   auto layout = schema_.layout();
   for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
@@ -207,9 +215,12 @@ Status Renderer::render_all(const std::function<Status(Rendered&)>& sink) {
     });
     if (!s) return s;
   }
-  auto scope_check = [&](const std::string& kind, const std::string& key) -> Result<bool> {
+  RefCheck scope_check = [&](const std::string& kind, const Key& key) -> Result<RefTarget> {
     const std::size_t t = kind_index(kind);
-    return t < scope_.size() && scope_[t].count(key) > 0;
+    const std::string text = key.str();
+    if (t >= existing_.size() || !existing_[t].count(text)) return RefTarget::missing;
+    if (partial && !scope_[t].count(text)) return RefTarget::outside;
+    return RefTarget::in_scope;
   };
   for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
     const KindInfo& kind = *schema_.kinds[k];
@@ -249,8 +260,7 @@ std::optional<Key> Renderer::cached_key(const std::string& kind, std::int64_t id
   return key;
 }
 
-Result<std::optional<Rendered>> Renderer::render_row(
-    std::size_t k, std::int64_t id, const std::function<Result<bool>(const std::string&, const std::string&)>& in_scope) {
+Result<std::optional<Rendered>> Renderer::render_row(std::size_t k, std::int64_t id, const RefCheck& check) {
   if (auto s = prepare(); !s) return s.errors();
   auto row = store_.fetch(schema_.kinds[k]->name, id);
   if (!row) return row.errors();
@@ -260,7 +270,7 @@ Result<std::optional<Rendered>> Renderer::render_row(
   if (!e) return e.errors();
   e->kind = schema_.kinds[k].get();
   Status st = ok_status();
-  check_refs(*e, "", in_scope, st);
+  check_refs(*e, "", check, st);
   if (!st) return st.errors();
   return std::optional<Rendered>(render(k, id, *e));
 }

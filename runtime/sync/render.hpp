@@ -38,11 +38,16 @@ struct Rendered {
   std::vector<std::pair<std::string, std::string>> parents;  // its containers: (kind, key)
 };
 
-// A reference from content in scope to content outside it.
+// A reference from content in scope to content outside it, or to nothing.
 struct OutsideRef {
   std::string kind, key, file, field, target_kind, target_key;
+  bool missing = false;  // the target does not exist at all
   std::string str() const;
 };
+
+// Where a reference's target is.
+enum class RefTarget { in_scope, outside, missing };
+using RefCheck = std::function<Result<RefTarget>(const std::string& kind, const Key& key)>;
 
 // metaport.yaml at the top of every tree (format, schema, version), as the
 // tree writer writes it.
@@ -58,10 +63,8 @@ class Renderer {
   // The sink may call the store.
   Status render_all(const std::function<Status(Rendered&)>& sink);
   // One row, with no path (the caller knows where it was); nullopt when the
-  // row is gone. `in_scope(kind, key)` says whether a referenced entity is in
-  // the scope (only asked with a partial scope).
-  Result<std::optional<Rendered>> render_row(std::size_t k, std::int64_t id,
-                                             const std::function<Result<bool>(const std::string&, const std::string&)>& in_scope);
+  // row is gone. `check` says where each referenced entity is.
+  Result<std::optional<Rendered>> render_row(std::size_t k, std::int64_t id, const RefCheck& check);
 
   const std::vector<OutsideRef>& outside() const { return outside_; }
   std::size_t kind_index(const std::string& kind) const;
@@ -72,8 +75,7 @@ class Renderer {
   Status select_scope();
   Rendered render(std::size_t k, std::int64_t id, const Entity& e) const;
   std::string place_of(std::size_t k, const Value& doc) const;
-  void check_refs(const Entity& e, const std::string& file,
-                  const std::function<Result<bool>(const std::string&, const std::string&)>& in_scope, Status& status);
+  void check_refs(const Entity& e, const std::string& file, const RefCheck& check, Status& status);
   std::optional<Key> cached_key(const std::string& kind, std::int64_t id);
 
   store::Store& store_;
@@ -83,6 +85,7 @@ class Renderer {
   std::vector<std::vector<std::string>> place_members_;  // per kind, sorted
   std::vector<bool> has_secrets_;
   std::vector<std::unordered_set<std::string>> scope_;   // partial scope: keys in scope, per kind
+  std::vector<std::unordered_set<std::string>> existing_;  // render_all: keys of every dumped entity, per kind
   std::vector<OutsideRef> outside_;
   store::KeyMap keys_;                                   // render_all: every referenced kind
   std::unordered_map<std::string, std::unordered_map<std::int64_t, std::optional<Key>>> row_keys_;  // render_row

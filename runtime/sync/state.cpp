@@ -1,6 +1,7 @@
 #include "runtime/sync/state.hpp"
 
 #include <charconv>
+#include <map>
 #include <ctime>
 
 #include "metaport/format/json.hpp"
@@ -157,29 +158,17 @@ Result<std::vector<DirtyMark>> SyncState::dirty() {
 }
 
 Status SyncState::clear(const std::vector<DirtyMark>& marks) {
+  // A mark is its seq (a row written again gets a new one), so the marks go
+  // by seq, through the primary key / unique index, in one statement per batch.
   for (std::size_t i = 0; i < marks.size(); i += kBatch) {
     const std::size_t n = std::min(kBatch, marks.size() - i);
-    std::string sql = "DELETE FROM \"mp_sync__dirty\" WHERE (\"kind\", \"id\", \"seq\") IN (VALUES ";
+    std::string sql = "DELETE FROM \"mp_sync__dirty\" WHERE \"seq\" IN (";
     Row params;
     for (std::size_t j = 0; j < n; ++j) {
-      const auto& m = marks[i + j];
-      const int b = static_cast<int>(3 * j);
-      sql += (j ? ", (" : "(") + p(b + 1) + ", " + p(b + 2) + ", " + p(b + 3) + ")";
-      params.push_back(SqlValue(m.kind));
-      params.push_back(SqlValue(m.id));
-      params.push_back(SqlValue(m.seq));
+      sql += (j ? ", " : "") + pb(static_cast<int>(j + 1)) + (store_.dialect() == store::Dialect::postgres ? "::bigint" : "");
+      params.push_back(SqlValue(marks[i + j].seq));
     }
-    // PostgreSQL compares text parameters with bigint columns only when told.
-    if (store_.dialect() == store::Dialect::postgres) {
-      sql = "DELETE FROM \"mp_sync__dirty\" d USING (VALUES ";
-      for (std::size_t j = 0; j < n; ++j) {
-        const int b = static_cast<int>(3 * j);
-        sql += (j ? ", (" : "(") + p(b + 1) + "::text, " + p(b + 2) + "::bigint, " + p(b + 3) + "::bigint)";
-      }
-      sql += ") AS v(k, i, s) WHERE d.\"kind\" = v.k AND d.\"id\" = v.i AND d.\"seq\" = v.s";
-    } else {
-      sql += ")";
-    }
+    sql += ")";
     if (auto r = q(sql, params); !r) return r.errors();
   }
   return ok_status();
@@ -262,18 +251,21 @@ Status SyncState::upsert(const std::vector<SyncedEntity>& rows) {
 }
 
 Status SyncState::remove(const std::vector<std::pair<std::string, std::string>>& kind_keys) {
-  for (std::size_t i = 0; i < kind_keys.size(); i += kBatch) {
-    const std::size_t n = std::min(kBatch, kind_keys.size() - i);
-    std::string sql = "DELETE FROM \"mp_sync__entity\" WHERE (\"kind\", \"key\") IN (VALUES ";
-    Row params;
-    for (std::size_t j = 0; j < n; ++j) {
-      const int b = static_cast<int>(2 * j);
-      sql += (j ? ", (" : "(") + p(b + 1) + ", " + p(b + 2) + ")";
-      params.push_back(SqlValue(kind_keys[i + j].first));
-      params.push_back(SqlValue(kind_keys[i + j].second));
+  // Kind by kind, keys through the primary key.
+  std::map<std::string, std::vector<std::string>> by_kind;
+  for (const auto& [k, key] : kind_keys) by_kind[k].push_back(key);
+  for (const auto& [kind, keys] : by_kind) {
+    for (std::size_t i = 0; i < keys.size(); i += kBatch) {
+      const std::size_t n = std::min(kBatch, keys.size() - i);
+      std::string sql = "DELETE FROM \"mp_sync__entity\" WHERE \"kind\" = " + pb(1) + " AND \"key\" IN (";
+      Row params{SqlValue(kind)};
+      for (std::size_t j = 0; j < n; ++j) {
+        sql += (j ? ", " : "") + pb(static_cast<int>(j + 2));
+        params.push_back(SqlValue(keys[i + j]));
+      }
+      sql += ")";
+      if (auto r = q(sql, params); !r) return r.errors();
     }
-    sql += ")";
-    if (auto r = q(sql, params); !r) return r.errors();
   }
   return ok_status();
 }

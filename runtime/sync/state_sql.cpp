@@ -202,6 +202,7 @@ std::vector<std::string> create_tables(Dialect d) {
                 (pg ? std::string("BIGINT NOT NULL DEFAULT nextval('mp_sync__dirty_seq')")
                     : std::string("INTEGER PRIMARY KEY AUTOINCREMENT")) +
                 ",\n  \"kind\" " + text_c + " NOT NULL,\n  \"id\" " + big + " NOT NULL,\n  UNIQUE (\"kind\", \"id\")\n)");
+  if (pg) out.push_back("CREATE UNIQUE INDEX \"mp_sync__dirty_seq_ix\" ON \"mp_sync__dirty\" (\"seq\")");
   out.push_back("CREATE TABLE \"mp_sync__log\" (\n  \"seq\" " + serial +
                 ",\n  \"at\" TEXT NOT NULL,\n  \"action\" TEXT NOT NULL,\n  \"branch\" TEXT NOT NULL,\n"
                 "  \"commit_id\" TEXT,\n  \"created\" " + big + " NOT NULL DEFAULT 0,\n  \"updated\" " + big +
@@ -242,7 +243,10 @@ std::string upsert_entities(Dialect d, std::size_t rows) {
   for (std::size_t r = 0; r < rows; ++r) {
     s += r ? ", (" : "(";
     for (int c = 0; c < 7; ++c) {
-      s += (c ? ", " : "") + placeholder(d, n++);
+      // SQLite: plain "?" (numbered ones cost a lookup each, quadratic in a
+      // statement with thousands of them).
+      s += (c ? ", " : "") + (d == Dialect::sqlite ? std::string("?") : placeholder(d, n));
+      ++n;
       // PostgreSQL reads parameters as text: the id column needs saying.
       if (c == 2 && d == Dialect::postgres) s += "::bigint";
     }

@@ -1,5 +1,6 @@
 #include "runtime/sync/sync.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
@@ -48,6 +49,22 @@ namespace {
 
 // How many entities a message lists before "... and N more".
 constexpr std::size_t kListed = 50;
+
+// METAPORT_SYNC_TRACE=1: how long each step took, on stderr (for bench/).
+class Trace {
+ public:
+  Trace() : on_(std::getenv("METAPORT_SYNC_TRACE") != nullptr), last_(std::chrono::steady_clock::now()) {}
+  void step(const char* what) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "trace: %-28s %8.3f s\n", what, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+};
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -269,9 +286,10 @@ class Runner {
   Result<std::optional<Oid>> commit_and_push(Session& s, const std::optional<Oid>& base_tree,
                                              const std::optional<Oid>& parent, const std::vector<Change>& changes,
                                              const std::string& message, const std::string& branch,
-                                             const std::string& author, bool& rejected) {
+                                             const std::string& author, bool& rejected, Trace* trace = nullptr) {
     auto tree = build_tree(s, base_tree, changes);
     if (!tree) return tree.errors();
+    if (trace) trace->step("tree built");
     if (parent) {
       auto ptree = s.repo->tree_of(*parent);
       if (!ptree) return ptree.errors();
@@ -286,8 +304,11 @@ class Runner {
     }
     auto c = s.repo->commit(*tree, parent, message, sig);
     if (!c) return c.errors();
+    if (auto f = s.repo->flush(); !f) return f.errors();
+    if (trace) trace->step("objects packed in the cache");
     auto pushed = s.repo->push(*c, branch, s.auth, false);
     if (!pushed) return pushed.errors();
+    if (trace) trace->step("pushed");
     rejected = *pushed == PushResult::rejected;
     return std::optional<Oid>(*c);
   }
@@ -345,7 +366,8 @@ class Runner {
     list_changes(lc.changes, err_);
     return kRefused;
   }
-  int pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action);
+  int pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action,
+                bool progress = false);
 
   const SchemaInfo& schema_;
   std::FILE* out_;
@@ -648,9 +670,11 @@ int Runner::push(const std::string& url, const PushOptions& o) {
   if (s.production())
     return fail(s.store->display_url() + " syncs in production mode: it only pulls (push from a development store)",
                 kRefused);
+  Trace trace;
   if (auto r = rearm(s); !r) return fail(r.errors(), kRefused);
   if (auto r = open_repo(s); !r) return fail(r.errors(), kRefused);
   auto remote = s.repo->fetch(s.config.branch, s.auth);
+  trace.step("fetch");
   if (!remote) return fail(remote.errors(), kRefused);
   auto base_tree = synced_tree(s);
   if (!base_tree) return fail(base_tree.errors(), kRefused);
@@ -663,9 +687,10 @@ int Runner::push(const std::string& url, const PushOptions& o) {
   };
   auto lc = changes_in_snapshot(s, co);
   if (!lc) return fail(lc.errors(), kRefused);
+  trace.step(lc->full ? "changes (full comparison)" : "changes (marked rows)");
   if (!lc->outside.empty()) {
-    std::fprintf(err_, "error: push refused: %zu references leave the synced scope (synced content may not depend on "
-                       "content outside it):\n", lc->outside.size());
+    std::fprintf(err_, "error: push refused: %zu references leave the synced scope or point to nothing (synced content "
+                       "may depend only on content in the scope):\n", lc->outside.size());
     list_outside(lc->outside);
     return kRefused;
   }
@@ -695,7 +720,17 @@ int Runner::push(const std::string& url, const PushOptions& o) {
   }
 
   std::optional<Oid> parent = synced;
-  const bool remote_moved = *remote && (!synced || !(**remote == *synced));
+  bool remote_moved = *remote && (!synced || !(**remote == *synced));
+  if (remote_moved && *base_tree) {
+    // Commits whose content cancels out (a change and its revert) are
+    // nothing to overwrite: build on top of them.
+    auto rtree = s.repo->tree_of(**remote);
+    if (!rtree) return fail(rtree.errors(), kRefused);
+    if (*rtree == **base_tree) {
+      parent = **remote;
+      remote_moved = false;
+    }
+  }
   if (remote_moved) {
     // Maybe it already holds exactly this (a push whose bookkeeping was cut
     // short, or another store with the same content): adopt it.
@@ -723,20 +758,21 @@ int Runner::push(const std::string& url, const PushOptions& o) {
     describe_remote(s, s.config.synced_commit, **remote);
     parent = **remote;  // history kept: a commit on top whose tree is the store's
   }
-  if (lc->changes.empty() && !remote_moved) {
-    if (auto r = record_push(s, *lc, *synced, s.config.branch, "", ""); !r) return fail(r.errors(), kRefused);
-    say("nothing to push: " + s.store->display_url() + " matches " + s.config.branch + " at " + synced->short_hex());
+  if (lc->changes.empty() && !remote_moved && parent) {
+    if (auto r = record_push(s, *lc, *parent, s.config.branch, "", ""); !r) return fail(r.errors(), kRefused);
+    say("nothing to push: " + s.store->display_url() + " matches " + s.config.branch + " at " + parent->short_hex());
     return kDone;
   }
   bool rejected = false;
   // Over --force the base is the synced tree all the same: the result is the
   // store's content exactly.
-  auto c = commit_and_push(s, *base_tree, parent, lc->changes, o.message, s.config.branch, o.author, rejected);
+  auto c = commit_and_push(s, *base_tree, parent, lc->changes, o.message, s.config.branch, o.author, rejected, &trace);
   if (!c) return fail(c.errors(), kRefused);
   if (rejected)
     return fail("push refused: remote is ahead: someone pushed to " + s.config.branch + " meanwhile; pull first", kRefused);
   const Oid at = *c ? **c : *parent;
   if (auto r = record_push(s, *lc, at, s.config.branch, "push", o.message); !r) return fail(r.errors(), kRefused);
+  trace.step("state recorded");
   say("pushed " + std::to_string(lc->changes.size()) + " changes to " + s.config.branch + ": commit " + at.short_hex());
   list_changes(lc->changes, out_);
   return kDone;
@@ -784,10 +820,11 @@ int Runner::pull(const std::string& url, const PullOptions& o, const std::string
     discard = true;
   }
   return pull_into(s, switch_to.empty() ? s.config.branch : switch_to, discard, !switch_to.empty(),
-                   switch_to.empty() ? "pull" : "switch");
+                   switch_to.empty() ? "pull" : "switch", o.progress);
 }
 
-int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action) {
+int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action,
+                      bool progress) {
   auto head = s.repo->fetch(branch, s.auth);
   if (!head) {
     fail(head.errors(), kRefused);
@@ -901,6 +938,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     lo.mode = engine::Mode::update;
     lo.on_error = engine::OnError::abort;
     lo.in_transaction = true;
+    lo.progress = progress;
     auto r = engine::load(*s.store, schema_, **reader, lo);
     if (!r) {
       fail(r.errors(), kRefused);
@@ -923,6 +961,15 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   // The new synced state: what the store renders now, where the branch holds it.
   auto after = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!after) return fail(after.errors(), kRefused);
+  std::vector<const OutsideRef*> dangling;
+  for (const auto& r : after->outside)
+    if (r.missing) dangling.push_back(&r);
+  if (!dangling.empty()) {
+    std::fprintf(err_, "error: %s at %s does not hold together: %zu references point to nothing:\n", branch.c_str(),
+                 H.short_hex().c_str(), dangling.size());
+    for (std::size_t i = 0; i < dangling.size() && i < kListed; ++i) std::fprintf(err_, "  %s\n", dangling[i]->str().c_str());
+    return fail("nothing was pulled: " + s.store->display_url() + " is unchanged", kRefused);
+  }
   std::vector<SyncedEntity> rows = after->relinked;
   std::vector<std::pair<std::string, std::string>> gone;
   std::vector<const Change*> strays;

@@ -47,6 +47,7 @@ struct PullOptions {
   bool discard = false;   // drop unsynced local changes
   std::string to_branch;  // push them to this new branch first, then pull
   std::string message;    // for that push
+  bool progress = false;  // the load's progress line on stderr
 };
 
 struct BranchOptions {

@@ -1,5 +1,7 @@
 #include "runtime/sync/sync_cli.hpp"
 
+#include <unistd.h>
+
 namespace metaport::sync {
 
 SyncCommand::SyncCommand(CLI::App& app, const SchemaInfo& schema) : schema_(schema) {
@@ -36,6 +38,8 @@ SyncCommand::SyncCommand(CLI::App& app, const SchemaInfo& schema) : schema_(sche
   auto* to = pull_->add_option("--to-branch", pull_opts_.to_branch, "push unsynced local changes to this new branch first");
   discard->excludes(to);
   pull_->add_option("-m,--message", pull_opts_.message, "with --to-branch: the commit message");
+  pull_->add_option("--progress", progress_, "a progress line while loading (auto: on a terminal)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   branch_ = sync_->add_subcommand("branch", "start a new branch at the synced commit, or switch to another");
   branch_->add_option("STORE", store_, store_help)->required();
@@ -54,7 +58,10 @@ int SyncCommand::run() {
   if (connect_->parsed()) return s.connect(store_, connect_opts_);
   if (status_->parsed()) return s.status(store_, json_);
   if (push_->parsed()) return s.push(store_, push_opts_);
-  if (pull_->parsed()) return s.pull(store_, pull_opts_);
+  if (pull_->parsed()) {
+    pull_opts_.progress = progress_ == "always" || (progress_ == "auto" && ::isatty(2) == 1);
+    return s.pull(store_, pull_opts_);
+  }
   if (branch_->parsed()) return s.branch(store_, branch_opts_);
   if (watch_->parsed()) return s.watch(store_, watch_opts_);
   return kUsage;

@@ -24,6 +24,7 @@ class SyncCommand {
   bool json_ = false;
   PushOptions push_opts_;
   PullOptions pull_opts_;
+  std::string progress_ = "auto";
   BranchOptions branch_opts_;
   WatchOptions watch_opts_;
 };
