@@ -155,6 +155,19 @@ std::pair<std::string, std::optional<std::string>> split_credentials(const std::
   return {clean, userinfo.substr(colon + 1)};
 }
 
+Status init_bare_repository(const std::string& path) {
+  init_libgit2();
+  git_repository* repo = nullptr;
+  git_repository_init_options o;
+  git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+  o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  o.initial_head = "main";
+  if (git_repository_init_ext(&repo, path.c_str(), &o) != 0)
+    return make_error("cannot create a repository at " + path + ": " + last_error());
+  git_repository_free(repo);
+  return ok_status();
+}
+
 bool valid_branch_name(const std::string& name) {
   init_libgit2();
   int valid = 0;
@@ -190,13 +203,13 @@ GitRepo::~GitRepo() {
   git_repository_free(repo_);
 }
 
-Result<std::unique_ptr<GitRepo>> GitRepo::open_cache(const std::string& url) {
+Result<std::unique_ptr<GitRepo>> GitRepo::open_cache(const std::string& url, const std::string& root) {
   init_libgit2();
   // One folder per URL: a readable hint and a hash (the URL never holds a token).
   std::string hint;
   for (char c : url.substr(url.find_last_of('/') + 1)) hint += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
   if (hint.size() > 40) hint.resize(40);
-  return open_at(cache_root() + "/" + hint + "-" + blob_id(url).hex().substr(0, 16) + ".git", url);
+  return open_at((root.empty() ? cache_root() : root) + "/" + hint + "-" + blob_id(url).hex().substr(0, 16) + ".git", url);
 }
 
 Result<std::unique_ptr<GitRepo>> GitRepo::open_at(const std::string& dir, const std::string& url) {

@@ -80,10 +80,11 @@ class GitRepo {
   GitRepo(const GitRepo&) = delete;
   GitRepo& operator=(const GitRepo&) = delete;
 
-  // The cache for `url`: METAPORT_GIT_CACHE, else $XDG_CACHE_HOME/metaport/git,
-  // else ~/.cache/metaport/git, one bare repository per URL (created on
-  // first use). `url` must not carry credentials (see split_credentials).
-  static Result<std::unique_ptr<GitRepo>> open_cache(const std::string& url);
+  // The cache for `url`: under `root` if given, else METAPORT_GIT_CACHE,
+  // else $XDG_CACHE_HOME/metaport/git, else ~/.cache/metaport/git, one bare
+  // repository per URL (created on first use). `url` must not carry
+  // credentials (see split_credentials).
+  static Result<std::unique_ptr<GitRepo>> open_cache(const std::string& url, const std::string& root = {});
   // A bare repository at `dir` (created if missing) talking to `url`.
   static Result<std::unique_ptr<GitRepo>> open_at(const std::string& dir, const std::string& url);
 
@@ -141,6 +142,9 @@ class GitRepo {
   std::vector<Oid> pending_objects_, pending_trees_;
   std::string url_, dir_;
 };
+
+// A new, empty bare repository at `path` (what `git init --bare` makes).
+Status init_bare_repository(const std::string& path);
 
 // "https://user:secret@host/x.git" -> ("https://user@host/x.git", "secret"):
 // a token given inside the URL is kept like one given in a file, and the URL

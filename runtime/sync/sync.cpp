@@ -70,6 +70,10 @@ volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 std::string short_id(const std::string& hex) { return hex.substr(0, 10); }
+// "1 change", "3 changes".
+std::string count(std::size_t n, const std::string& thing) {
+  return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
+}
 
 struct Session {
   std::unique_ptr<store::Store> store;
@@ -89,7 +93,8 @@ struct TxGuard {
 
 class Runner {
  public:
-  Runner(const SchemaInfo& schema, std::FILE* out, std::FILE* err) : schema_(schema), out_(out), err_(err) {}
+  Runner(const SchemaInfo& schema, std::FILE* out, std::FILE* err, std::string cache_dir)
+      : schema_(schema), out_(out), err_(err), cache_dir_(std::move(cache_dir)) {}
 
   // ---- printing ----------------------------------------------------------------
   void say(const std::string& s) { std::fprintf(out_, "%s\n", s.c_str()); }
@@ -152,7 +157,7 @@ class Runner {
 
   // The git cache and the token (METAPORT_GIT_TOKEN wins over the stored one).
   Status open_repo(Session& s) {
-    auto repo = GitRepo::open_cache(s.config.repo);
+    auto repo = GitRepo::open_cache(s.config.repo, cache_dir_);
     if (!repo) return repo.errors();
     s.repo = std::move(*repo);
     if (const char* t = std::getenv("METAPORT_GIT_TOKEN"); t && *t) s.auth.token = std::string(t);
@@ -361,9 +366,11 @@ class Runner {
     TxGuard guard{*s.store};
     if (s.state->clear(lc.settled)) (void)s.store->commit();
   }
-  int refuse_unsynced(const LocalChanges& lc, const std::string& what) {
-    std::fprintf(err_, "error: %s: %zu unsynced local changes:\n", what.c_str(), lc.changes.size());
+  int refuse_unsynced(const LocalChanges& lc, const std::string& what, const std::string& advice) {
+    // "unsynced local changes" whatever the count: scripts look for it (DESIGN §9).
+    std::fprintf(err_, "error: %s: unsynced local changes (%zu):\n", what.c_str(), lc.changes.size());
     list_changes(lc.changes, err_);
+    std::fprintf(err_, "%s\n", advice.c_str());
     return kRefused;
   }
   int pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action,
@@ -372,6 +379,7 @@ class Runner {
   const SchemaInfo& schema_;
   std::FILE* out_;
   std::FILE* err_;
+  std::string cache_dir_;
 };
 
 // ---- connect -------------------------------------------------------------------
@@ -422,7 +430,7 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
   s.config.scope = o.scope;
   if (!o.author.empty()) s.config.author = o.author;
   s.auth.token = token;
-  auto repo = GitRepo::open_cache(repo_url);
+  auto repo = GitRepo::open_cache(repo_url, cache_dir_);
   if (!repo) return fail(repo.errors(), kRefused);
   s.repo = std::move(*repo);
   if (!token && prev && prev->token && same_target) {
@@ -547,8 +555,8 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
     auto lc = local_changes(*s.store, schema_, *s.state, s.config, {});
     if (!lc) return fail(lc.errors(), kRefused);
     if (!lc->changes.empty())
-      return refuse_unsynced(*lc, "connect --mode production refused: the store has unsynced local changes "
-                                  "(sync them from development, or start from an empty store)");
+      return refuse_unsynced(*lc, "connect --mode production refused", "a production store starts empty or as the branch "
+                                                                         "holds it: sync these from development first");
   }
   if (auto l = s.state->log(LogLine{utc_now(), "connect", o.branch, s.config.synced_commit.value_or(""), 0, 0, 0,
                                     std::string(mode_name(mode)) + " " + repo_url});
@@ -636,11 +644,11 @@ int Runner::status(const std::string& url, bool json) {
                              : "nothing synced yet: `sync pull` loads the branch, `sync push` writes the store to it");
   if (lc->changes.empty()) say("no local changes since the last sync");
   else {
-    say(std::to_string(lc->changes.size()) + " local changes since the last sync:");
+    say(count(lc->changes.size(), "local change") + " since the last sync:");
     list_changes(lc->changes, out_);
   }
   if (!lc->outside.empty()) {
-    say(std::to_string(lc->outside.size()) + " references leave the synced scope (push refuses them):");
+    say(count(lc->outside.size(), "reference") + " leave the synced scope or point to nothing (push refuses them):");
     for (const auto& r : lc->outside) say("  " + r.str());
   }
   if (!log->empty()) {
@@ -713,7 +721,7 @@ int Runner::push(const std::string& url, const PushOptions& o) {
     }
     if (rejected) return fail(s.config.repo + ": someone created " + o.to_branch + " meanwhile", kRefused);
     if (auto r = record_push(s, *lc, at, o.to_branch, "push", o.message); !r) return fail(r.errors(), kRefused);
-    say("pushed " + std::to_string(lc->changes.size()) + " changes to the new branch " + o.to_branch + " (commit " +
+    say("pushed " + count(lc->changes.size(), "change") + " to the new branch " + o.to_branch + " (commit " +
         at.short_hex() + "); " + s.store->display_url() + " syncs with " + o.to_branch + " from now on");
     list_changes(lc->changes, out_);
     return kDone;
@@ -750,8 +758,8 @@ int Runner::push(const std::string& url, const PushOptions& o) {
                    s.config.branch.c_str(), synced ? synced->short_hex().c_str() : "(nothing synced)",
                    (*remote)->short_hex().c_str());
       describe_remote(s, s.config.synced_commit, **remote);
-      std::fprintf(err_, "pull first (`sync pull`), push your %zu changes to a new branch (`--to-branch NEW`), or "
-                         "overwrite (`--force`)\n", lc->changes.size());
+      std::fprintf(err_, "pull first (`sync pull`), push your %s to a new branch (`--to-branch NEW`), or overwrite "
+                         "(`--force`)\n", count(lc->changes.size(), "change").c_str());
       return kRefused;
     }
     std::fprintf(err_, "--force: overwriting what %s holds since the last sync:\n", s.config.branch.c_str());
@@ -773,7 +781,7 @@ int Runner::push(const std::string& url, const PushOptions& o) {
   const Oid at = *c ? **c : *parent;
   if (auto r = record_push(s, *lc, at, s.config.branch, "push", o.message); !r) return fail(r.errors(), kRefused);
   trace.step("state recorded");
-  say("pushed " + std::to_string(lc->changes.size()) + " changes to " + s.config.branch + ": commit " + at.short_hex());
+  say("pushed " + count(lc->changes.size(), "change") + " to " + s.config.branch + ": commit " + at.short_hex());
   list_changes(lc->changes, out_);
   return kDone;
 }
@@ -814,7 +822,7 @@ int Runner::pull(const std::string& url, const PullOptions& o, const std::string
       auto c = commit_and_push(s, *base_tree, synced, lc->changes, msg, o.to_branch, "", rejected);
       if (!c) return fail(c.errors(), kRefused);
       if (rejected) return fail(s.config.repo + ": someone created " + o.to_branch + " meanwhile", kRefused);
-      say("saved " + std::to_string(lc->changes.size()) + " local changes to the new branch " + o.to_branch + " (commit " +
+      say("saved " + count(lc->changes.size(), "local change") + " to the new branch " + o.to_branch + " (commit " +
           (*c ? (*c)->short_hex() : std::string("-")) + ")");
     }
     discard = true;
@@ -844,9 +852,9 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   auto before = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!before) return fail(before.errors(), kRefused);
   if (!before->changes.empty() && !discard)
-    return refuse_unsynced(*before, std::string(switching ? "branch --switch" : "pull") +
-                                        " refused over unsynced local changes (push them, save them with --to-branch NEW, "
-                                        "or drop them with --discard)");
+    return refuse_unsynced(*before, std::string(switching ? "branch --switch" : "pull") + " refused",
+                           "push them first, save them on a new branch (`sync pull --to-branch NEW`), or drop them "
+                           "(`--discard`)");
   if (s.config.synced_commit && *s.config.synced_commit == H.hex() && before->changes.empty()) {
     if (auto c = s.state->clear(before->marks); !c) return fail(c.errors(), kRefused);
     s.config.branch = branch;
@@ -929,6 +937,9 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
       if (auto r = remove_row(kind, id); !r) return fail(r.errors(), kRefused);
   }
   engine::LoadReport report;
+  if (progress)
+    note("pull: loading " + count(to_load.size(), "file") + " of " + branch + " at " + H.short_hex() +
+         " in one transaction");
   if (!to_load.empty()) {
     std::vector<TreeFile> files;
     for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
@@ -959,6 +970,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   }
 
   // The new synced state: what the store renders now, where the branch holds it.
+  if (progress) note("pull: loaded, not committed yet; recording the synced state");
   auto after = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!after) return fail(after.errors(), kRefused);
   std::vector<const OutsideRef*> dangling;
@@ -1029,7 +1041,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     l.created += static_cast<std::int64_t>(c.created);
     l.updated += static_cast<std::int64_t>(c.updated);
   }
-  if (discard && !before->changes.empty()) l.note = std::to_string(before->changes.size()) + " local changes discarded";
+  if (discard && !before->changes.empty()) l.note = count(before->changes.size(), "local change") + " discarded";
   if (auto g = s.state->log(l); !g) return fail(g.errors(), kRefused);
   if (auto c = s.store->commit(); !c) {
     fail(c.errors(), kRefused);
@@ -1152,11 +1164,11 @@ int Runner::watch(const std::string& url, const WatchOptions& o) {
 
 }  // namespace
 
-int Sync::connect(const std::string& store, const ConnectOptions& o) { return Runner(schema_, out_, err_).connect(store, o); }
-int Sync::status(const std::string& store, bool json) { return Runner(schema_, out_, err_).status(store, json); }
-int Sync::push(const std::string& store, const PushOptions& o) { return Runner(schema_, out_, err_).push(store, o); }
-int Sync::pull(const std::string& store, const PullOptions& o) { return Runner(schema_, out_, err_).pull(store, o); }
-int Sync::branch(const std::string& store, const BranchOptions& o) { return Runner(schema_, out_, err_).branch(store, o); }
-int Sync::watch(const std::string& store, const WatchOptions& o) { return Runner(schema_, out_, err_).watch(store, o); }
+int Sync::connect(const std::string& store, const ConnectOptions& o) { return Runner(schema_, out_, err_, cache_dir_).connect(store, o); }
+int Sync::status(const std::string& store, bool json) { return Runner(schema_, out_, err_, cache_dir_).status(store, json); }
+int Sync::push(const std::string& store, const PushOptions& o) { return Runner(schema_, out_, err_, cache_dir_).push(store, o); }
+int Sync::pull(const std::string& store, const PullOptions& o) { return Runner(schema_, out_, err_, cache_dir_).pull(store, o); }
+int Sync::branch(const std::string& store, const BranchOptions& o) { return Runner(schema_, out_, err_, cache_dir_).branch(store, o); }
+int Sync::watch(const std::string& store, const WatchOptions& o) { return Runner(schema_, out_, err_, cache_dir_).watch(store, o); }
 
 }  // namespace metaport::sync

@@ -64,6 +64,8 @@ class Sync {
  public:
   explicit Sync(const SchemaInfo& schema, std::FILE* out = stdout, std::FILE* err = stderr)
       : schema_(schema), out_(out), err_(err) {}
+  // Where the local git object cache lives (default: see GitRepo::open_cache).
+  void set_cache_dir(std::string dir) { cache_dir_ = std::move(dir); }
 
   int connect(const std::string& store, const ConnectOptions& o);
   int status(const std::string& store, bool json);
@@ -76,6 +78,7 @@ class Sync {
   const SchemaInfo& schema_;
   std::FILE* out_;
   std::FILE* err_;
+  std::string cache_dir_;
 };
 
 // "30s", "5m", "1h", "90" (seconds); nullopt when malformed.

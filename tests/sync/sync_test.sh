@@ -110,7 +110,7 @@ psql -q "$B" -c "UPDATE mp_card SET description = 'Every confirmed order (review
   -c "UPDATE mp_card SET name = name WHERE mp_key = '$other'" >/dev/null
 check "status of B" 0 "$(run sync status "$B")"
 expect_text "the edited card is listed" out.txt "modified +Card $card \"Orders\""
-expect_text "exactly one change" out.txt "^1 local changes"
+expect_text "exactly one change" out.txt "^1 local change since"
 check "status --json" 0 "$(run sync status "$B" --json)"
 expect_text "json lists the change" out.txt "\"change\":\"modified\",\"kind\":\"Card\",\"key\":\"$card\""
 check "B pushes to a feature branch" 0 "$(run sync push "$B" -m "Orders: say it is reviewed" --to-branch feature/orders)"
@@ -156,7 +156,7 @@ check "A pulls over its unsynced change" 1 "$(run sync pull "$A")"
 expect_text "unsynced local changes" err.txt "unsynced local changes"
 expect_text "the changed entity is listed" err.txt "modified +Card $other"
 check "pull --to-branch saves the change, then pulls" 0 "$(run sync pull "$A" --to-branch feature/a-edit -m "A's edit")"
-expect_text "the change went to the new branch" out.txt "saved 1 local changes to the new branch feature/a-edit"
+expect_text "the change went to the new branch" out.txt "saved 1 local change to the new branch feature/a-edit"
 expect_same "A has main's content" "$(sqlite3 a.db "SELECT description FROM mp_card WHERE mp_key = '$card'")" "Every confirmed order (reviewed)."
 git -C repo.git diff --numstat main feature/a-edit | awk '{print $1, $2}' >numstat.txt
 expect_same "the saved branch differs from main by A's line (and main's)" "$(sort numstat.txt | tr '\n' ' ')" "1 1 1 1 "
@@ -211,7 +211,7 @@ sqlite3 a.db "PRAGMA foreign_keys = OFF; DELETE FROM mp_card WHERE mp_key = '$ta
 check "push refuses a reference to a deleted card" 1 "$(run sync push "$A" -m "Dangling")"
 expect_text "naming the entity, field and target" err.txt "at dataset_query[^ ]* references Card $target, which does not exist"
 check "pull --discard takes main's content back" 0 "$(run sync pull "$A" --discard)"
-expect_text "the local change is dropped" out.txt "1 local changes discarded"
+expect_text "the local change is dropped" out.txt "1 local change discarded"
 check "A is in sync again" 0 "$(run diff "$A" "$P")"
 
 # ---- watch: production auto-pull, logged -----------------------------------------------------------------
@@ -271,12 +271,13 @@ for store in "$P" "$Q"; do
   else synced_before="$(psql -qtA "$Q" -c 'SELECT synced_commit FROM mp_sync__state')"; fi
   "$bin" sync pull "$store" --progress always >kill.out 2>kill.err &
   pid=$!
+  # Killed once the load has written its rows and before the commit.
   for _ in $(seq 1 3000); do
-    grep -q writing kill.err 2>/dev/null && break
+    grep -q "not committed yet" kill.err 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.01
   done
-  if grep -q writing kill.err && kill -9 "$pid" 2>/dev/null; then
+  if grep -q "not committed yet" kill.err && kill -9 "$pid" 2>/dev/null; then
     wait "$pid" 2>/dev/null
     "$bin" dump "$store" after.jsonl 2>/dev/null
     cmp -s before.jsonl after.jsonl
