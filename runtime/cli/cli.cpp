@@ -18,6 +18,7 @@
 #include "runtime/engine/progress.hpp"
 #include "runtime/format/dump_format.hpp"
 #include "runtime/store/ddl.hpp"
+#include "runtime/sync/sync.hpp"
 #include "runtime/sync/sync_cli.hpp"
 
 namespace fs = std::filesystem;
@@ -379,7 +380,9 @@ int cmd_migrate(const SchemaInfo& schema, const std::string& url, bool dry_run, 
     return kOk;
   }
   std::printf("%s migrated from %s version %d to %d\n", (*st)->display_url().c_str(), schema.name.c_str(), r->from, r->to);
-  return kOk;
+  // A migrate makes the kind tables again: a git-synced store's triggers go with them.
+  st->reset();
+  return sync::Sync(schema).after_migrate(url) == sync::kDone ? kOk : kDataProblem;
 }
 
 int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {

@@ -151,7 +151,8 @@ class Comparison {
     // Light mode creates nothing: in scope means synced (partial scope) or
     // present (the whole schema).
     RefCheck check = [&](const std::string& kind, const Key& key) -> Result<RefTarget> {
-      if (partial) {
+      const bool placed = partial && renderer_.placed(kind);
+      if (placed) {
         auto in = synced_key(kind, key.str());
         if (!in) return in.errors();
         if (*in) return RefTarget::in_scope;
@@ -159,7 +160,7 @@ class Comparison {
       auto id = store_.lookup(kind, key);
       if (!id) return id.errors();
       if (!*id) return RefTarget::missing;
-      return partial ? RefTarget::outside : RefTarget::in_scope;
+      return placed ? RefTarget::outside : RefTarget::in_scope;
     };
     for (const auto& m : out_.marks) {
       const std::size_t k = renderer_.kind_index(m.kind);

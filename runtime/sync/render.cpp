@@ -60,8 +60,30 @@ Status Renderer::prepare() {
     m.erase(std::unique(m.begin(), m.end()), m.end());
     place_members_[k] = std::move(m);
   }
+  // Kinds that can sit in the scope kind's containers: a fixpoint over Parent<T>.
+  placed_.assign(schema_.kinds.size(), false);
+  if (const std::size_t sk = kind_index(schema_.scope_kind); sk < schema_.kinds.size()) placed_[sk] = true;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
+      if (placed_[k]) continue;
+      for (const auto& f : schema_.kinds[k]->fields) {
+        const std::size_t t = kind_index(f.type.ref_kind);
+        if (f.type.tag == TypeDesc::Tag::Ref && f.type.parent && t < placed_.size() && placed_[t]) {
+          placed_[k] = grew = true;
+          break;
+        }
+      }
+    }
+  }
   prepared_ = true;
   return ok_status();
+}
+
+bool Renderer::placed(const std::string& kind) {
+  if (!prepare()) return false;
+  const std::size_t k = kind_index(kind);
+  return k < placed_.size() && placed_[k];
 }
 
 std::string Renderer::place_of(std::size_t k, const Value& doc) const {
@@ -219,7 +241,7 @@ Status Renderer::render_all(const std::function<Status(Rendered&)>& sink) {
     const std::size_t t = kind_index(kind);
     const std::string text = key.str();
     if (t >= existing_.size() || !existing_[t].count(text)) return RefTarget::missing;
-    if (partial && !scope_[t].count(text)) return RefTarget::outside;
+    if (partial && placed_[t] && !scope_[t].count(text)) return RefTarget::outside;
     return RefTarget::in_scope;
   };
   for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {

@@ -10,6 +10,10 @@
 // bi, `--collection` roots): an entity is in scope when its chain of
 // containers (Parent<T> members) reaches a root. References from content in
 // scope to content outside it are collected (OutsideRef), never followed.
+// Kinds that never sit in such a container (for bi the data model, settings)
+// are not anyone's content: references to them are fine as long as the
+// target exists (the target instance has its own data model, as Metabase's
+// Remote Sync expects).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -67,6 +71,9 @@ class Renderer {
   Result<std::optional<Rendered>> render_row(std::size_t k, std::int64_t id, const RefCheck& check);
 
   const std::vector<OutsideRef>& outside() const { return outside_; }
+  // Whether entities of `kind` can sit in a scope-kind container (directly
+  // or through containers that can): only they can be in or out of a scope.
+  bool placed(const std::string& kind);
   std::size_t kind_index(const std::string& kind) const;
   const SchemaInfo& schema() const { return schema_; }
 
@@ -86,6 +93,7 @@ class Renderer {
   std::vector<bool> has_secrets_;
   std::vector<std::unordered_set<std::string>> scope_;   // partial scope: keys in scope, per kind
   std::vector<std::unordered_set<std::string>> existing_;  // render_all: keys of every dumped entity, per kind
+  std::vector<bool> placed_;                             // per kind, see placed()
   std::vector<OutsideRef> outside_;
   store::KeyMap keys_;                                   // render_all: every referenced kind
   std::unordered_map<std::string, std::unordered_map<std::int64_t, std::optional<Key>>> row_keys_;  // render_row

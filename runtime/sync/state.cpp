@@ -148,6 +148,17 @@ Status SyncState::mark_everything() {
   return ok_status();
 }
 
+Status SyncState::relink() {
+  for (const auto& t : store_.tables()) {
+    if (!t.kind->dumped) continue;
+    auto r = q("UPDATE \"mp_sync__entity\" SET \"id\" = (SELECT t.\"mp_id\" FROM " + store::quote_ident(t.table) +
+                   " t WHERE t.\"mp_key\" = \"mp_sync__entity\".\"key\") WHERE \"kind\" = " + p(1),
+               Row{SqlValue(t.kind_name)});
+    if (!r) return r.errors();
+  }
+  return ok_status();
+}
+
 Result<std::vector<DirtyMark>> SyncState::dirty() {
   auto rows = q("SELECT \"kind\", \"id\", \"seq\" FROM \"mp_sync__dirty\" ORDER BY \"seq\"");
   if (!rows) return rows.errors();

@@ -70,6 +70,10 @@ class SyncState {
   // status compares everything.
   Status mark_everything();
 
+  // Every synced entity's local id looked up again by its key (a migrate
+  // reloads the rows under new ids).
+  Status relink();
+
   Result<std::vector<DirtyMark>> dirty();
   // Exactly these marks (a row written again since has a newer seq and stays).
   Status clear(const std::vector<DirtyMark>& marks);

@@ -178,11 +178,12 @@ class Runner {
     if (!have) return have.errors();
     const auto want = sql::trigger_count(s.store->tables(), s.store->dialect(), s.production());
     if (fp == s.config.layout && *have == static_cast<std::int64_t>(want)) return ok_status();
-    note("the sync triggers of " + s.store->display_url() + " were missing or out of date (after a migrate?): made them again; "
-         "the next comparison looks at every entity");
+    note(s.store->display_url() + ": the sync triggers were missing, disabled or made for other tables (after a migrate?): "
+         "made them again; this comparison looks at every entity");
     if (auto b = s.store->begin_write(); !b) return b;
     TxGuard guard{*s.store};
     if (auto t = s.state->install_triggers(s.production(), s.whole()); !t) return t;
+    if (auto r = s.state->relink(); !r) return r;
     if (auto m = s.state->mark_everything(); !m) return m;
     s.config.layout = fp;
     if (auto c = s.state->save_config(s.config); !c) return c;
@@ -351,6 +352,14 @@ class Runner {
   int pull(const std::string& url, const PullOptions& o, const std::string& switch_to = {});
   int branch(const std::string& url, const BranchOptions& o);
   int watch(const std::string& url, const WatchOptions& o);
+  int after_migrate(const std::string& url) {
+    int rc = kDone;
+    auto opened = open(url, false, rc);
+    if (!opened) return rc;
+    if (opened->config.repo.empty()) return kDone;  // not connected
+    if (auto r = rearm(*opened); !r) return fail(r.errors(), kRefused);
+    return kDone;
+  }
 
  private:
   // Local changes in a read snapshot (status, push).
@@ -538,10 +547,17 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
                " entity files; the store's scope has " + std::to_string(same + differ + only_store) + " entities: " +
                std::to_string(same) + " identical, " + std::to_string(differ) + " different, " +
                std::to_string(only_store) + " only in the store, " + std::to_string(only_branch) + " only on the branch";
-      if (differ == 0 && only_store == 0 && only_branch == 0) {
+      if (differ == 0 && only_branch == 0) {
+        // Everything the branch holds, the store holds the same: synced at
+        // its head; what only the store has is new there (status lists it).
         if (auto u = s.state->upsert(adopted); !u) return fail(u.errors(), kRefused);
         s.config.synced_commit = head->value().hex();
-        report += ": in sync at " + head->value().short_hex();
+        if (only_store == 0) {
+          report += ": in sync at " + head->value().short_hex();
+        } else {
+          report += ": synced at " + head->value().short_hex() + "; the store's other entities are new (`sync push`)";
+          if (auto m = s.state->mark_everything(); !m) return fail(m.errors(), kRefused);
+        }
       } else {
         if (auto m = s.state->mark_everything(); !m) return fail(m.errors(), kRefused);
         report += same + differ + only_store == 0 ? ": run `sync pull` to load it"
@@ -1169,6 +1185,7 @@ int Sync::status(const std::string& store, bool json) { return Runner(schema_, o
 int Sync::push(const std::string& store, const PushOptions& o) { return Runner(schema_, out_, err_, cache_dir_).push(store, o); }
 int Sync::pull(const std::string& store, const PullOptions& o) { return Runner(schema_, out_, err_, cache_dir_).pull(store, o); }
 int Sync::branch(const std::string& store, const BranchOptions& o) { return Runner(schema_, out_, err_, cache_dir_).branch(store, o); }
+int Sync::after_migrate(const std::string& store) { return Runner(schema_, out_, err_, cache_dir_).after_migrate(store); }
 int Sync::watch(const std::string& store, const WatchOptions& o) { return Runner(schema_, out_, err_, cache_dir_).watch(store, o); }
 
 }  // namespace metaport::sync

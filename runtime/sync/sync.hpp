@@ -73,6 +73,10 @@ class Sync {
   int pull(const std::string& store, const PullOptions& o);
   int branch(const std::string& store, const BranchOptions& o);
   int watch(const std::string& store, const WatchOptions& o);
+  // After `migrate` made the kind tables again: a connected store gets its
+  // triggers back and its synced entities their new local ids (nothing to
+  // do for a store that is not connected).
+  int after_migrate(const std::string& store);
 
  private:
   const SchemaInfo& schema_;

@@ -38,20 +38,21 @@ commits() { git -C repo.git rev-list --count "${1:-main}"; }
 
 # Fresh PostgreSQL databases for this test.
 suffix="$$_${RANDOM}${RANDOM}"
-pgdbs=(mp_sync_b_$suffix mp_sync_q_$suffix)
+pgdbs=(mp_sync_b_$suffix mp_sync_q_$suffix mp_sync_r_$suffix)
 for db in "${pgdbs[@]}"; do
   psql -q "$pg" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
 done
 pgurl() { printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$1#"; }
 B="$(pgurl "${pgdbs[0]}")"
 Q="$(pgurl "${pgdbs[1]}")"
+R="$(pgurl "${pgdbs[2]}")"
 trap 'for db in "${pgdbs[@]}"; do psql -q "$pg" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1; done' EXIT
 A=sqlite://a.db
 P=sqlite://p.db
 
 git init -q --bare -b main repo.git
 "$bin" init "$A" >/dev/null 2>&1 && "$bin" seed "$A" --size 300 >/dev/null 2>&1 || { echo "FAIL: cannot seed $A"; exit 1; }
-for s in "$B" "$P" "$Q"; do "$bin" init "$s" >/dev/null 2>&1 || { echo "FAIL: init $s"; exit 1; }; done
+for s in "$B" "$P" "$Q" "$R"; do "$bin" init "$s" >/dev/null 2>&1 || { echo "FAIL: init $s"; exit 1; }; done
 
 # ---- usage ---------------------------------------------------------------------
 check "connect without --mode" 2 "$(run sync connect "$A" repo.git)"
@@ -293,6 +294,58 @@ for store in "$P" "$Q"; do
   expect_text "with everything created" out.txt "6000 created"
 done
 check "production stores hold dev's content" 0 "$(run diff "$A" "$Q")"
+
+# ---- triggers dropped or disabled behind the store's back are noticed ---------------------------------------
+sqlite3 p.db "DROP TRIGGER mp_sync__g_mp_card_u"
+sqlite3 p.db "UPDATE mp_card SET description = 'Sneaked in' WHERE mp_key = '$card'"
+check "with a guard dropped, sqlite3 can write" 0 $?
+check "status of P" 0 "$(run sync status "$P")"
+expect_text "notices and makes the triggers again" err.txt "made them again"
+expect_text "and finds the write" out.txt "modified +Card $card"
+sqlite3 p.db "UPDATE mp_card SET description = 'Again' WHERE mp_key = '$card'" >out.txt 2>err.txt
+check "the guard is back" 19 $?
+check "pull --discard undoes the write" 0 "$(run sync pull "$P" --discard)"
+psql -q "$Q" -c "ALTER TABLE mp_card DISABLE TRIGGER USER" -c "UPDATE mp_card SET description = 'Sneaked in' WHERE mp_key = '$card'" >/dev/null
+check "status of Q with its triggers disabled" 0 "$(run sync status "$Q")"
+expect_text "notices" err.txt "made them again"
+expect_text "and finds the write" out.txt "modified +Card $card"
+check "pull --discard" 0 "$(run sync pull "$Q" --discard)"
+check "P and Q agree again" 0 "$(run diff "$P" "$Q")"
+
+# ---- a collection scope: in production only the synced content is read-only ----------------------------------
+git init -q --bare -b main part.git
+"$bin" init sqlite://e.db >/dev/null 2>&1 && "$bin" dump "$A" - 2>/dev/null | "$bin" load sqlite://e.db - >/dev/null 2>&1
+scope=""
+for c in $(sqlite3 e.db "SELECT mp_key FROM mp_collection WHERE parent_id IS NULL AND name NOT LIKE 'Bulk %' ORDER BY mp_key"); do
+  "$bin" sync connect sqlite://e.db part.git --mode development --collection "$c" >/dev/null 2>&1 || continue
+  "$bin" sync status sqlite://e.db --json >status.json 2>/dev/null
+  if grep -q '"outside_scope":\[\]' status.json && grep -q '"kind":"Card"' status.json; then scope="$c"; break; fi
+done
+if [[ -z "$scope" ]]; then echo "FAIL: no top-level collection of the sample holds together on its own"; failures=$((failures + 1)); fi
+check "a self-contained collection pushes" 0 "$(run sync push sqlite://e.db -m "One collection")"
+"$bin" dump "$A" - 2>/dev/null | "$bin" load "$R" - >/dev/null 2>&1
+check "production R (everything loaded) connects to that scope" 0 "$(run sync connect "$R" part.git --mode production --collection "$scope")"
+expect_text "and is in sync (its scope is identical)" out.txt "in sync at"
+inside="$(psql -qtA "$R" -c "SELECT key FROM mp_sync__entity WHERE kind = 'Card' ORDER BY key LIMIT 1")"
+outside="$(psql -qtA "$R" -c "SELECT c.mp_key FROM mp_card c WHERE c.dashboard_id IS NULL AND c.document_id IS NULL AND NOT EXISTS (SELECT 1 FROM mp_sync__entity e WHERE e.kind = 'Card' AND e.key = c.mp_key) ORDER BY c.mp_key LIMIT 1")"
+[[ -n "$inside" && -n "$outside" ]] || { echo "FAIL: no card in and out of the scope ($inside/$outside)"; failures=$((failures + 1)); }
+psql -q "$R" -c "UPDATE mp_card SET description = 'x' WHERE mp_key = '$inside'" >out.txt 2>err.txt
+check "a card in the scope is read-only" 1 $?
+psql -q "$R" -c "UPDATE mp_card SET description = 'x' WHERE mp_key = '$outside'" >out.txt 2>err.txt
+check "a card outside it is not" 0 $?
+psql -q "$R" -c "UPDATE mp_card SET collection_id = (SELECT mp_id FROM mp_collection WHERE mp_key = '$scope') WHERE mp_key = '$outside'" >out.txt 2>err.txt
+check "moving a card into the synced collection is refused" 1 $?
+copy_card() {  # copy_card STORE_URL KEY COLLECTION_KEY: a new card, a copy of KEY, in COLLECTION_KEY
+  psql -q "$1" -c "CREATE TEMP TABLE t AS SELECT * FROM mp_card WHERE mp_key = '$2'" \
+    -c "UPDATE t SET mp_id = mp_id + 1000000, mp_key = 'CopiedCard0000000000$4', entity_id = 'CopiedCard0000000000$4', collection_id = (SELECT mp_id FROM mp_collection WHERE mp_key = '$3')" \
+    -c "INSERT INTO mp_card SELECT * FROM t"
+}
+other_coll="$(psql -qtA "$R" -c "SELECT mp_key FROM mp_collection WHERE parent_id IS NULL AND mp_key <> '$scope' ORDER BY mp_key LIMIT 1")"
+copy_card "$R" "$outside" "$scope" 1 >out.txt 2>err.txt
+check "a new card in the synced collection is refused" 1 $?
+expect_text "as synced read-only content" err.txt "synced read-only content"
+copy_card "$R" "$outside" "$other_coll" 2 >out.txt 2>err.txt
+check "a new card elsewhere is not" 0 $?
 
 # ---- branches -----------------------------------------------------------------------------------------------
 check "branch NEW starts at the synced commit" 0 "$(run sync branch "$A" release/1)"
