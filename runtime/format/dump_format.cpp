@@ -128,6 +128,7 @@ class TreeWriter : public DumpWriter {
     }
   }
   bool needs_index() const override { return true; }
+  bool indexes(const KindInfo& kind) const override { return layout_->indexes(kind); }
   void index(const Entity& e) override { layout_->index(e); }
   std::optional<std::vector<std::string>> index_members(const KindInfo& kind) const override {
     return layout_->index_members(kind);
@@ -520,7 +521,8 @@ Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg,
   return std::unique_ptr<DumpWriter>(std::make_unique<TreeWriter>(dir, tmp, std::move(layout)));
 }
 
-Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema) {
+Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
+                                              const std::vector<ExtraFormat>& extra) {
   std::error_code ec;
   if (in_path != "-" && fs::is_directory(in_path, ec)) {
     auto r = std::make_unique<TreeReader>(in_path, schema.layout(), schema);
@@ -529,7 +531,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
   }
   auto in = io::open_input(in_path);
   if (!in) return in.errors();
-  // Sniff the first non-blank byte.
+  // Sniff the first non-blank byte, and for the extra formats a little more.
   char c = 0;
   std::string head;
   for (;;) {
@@ -539,6 +541,14 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     head += c;
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
   }
+  if (!extra.empty())
+    while (head.size() < 256) {
+      char more[256];
+      auto n = (*in)->read(more, 256 - head.size());
+      if (!n) return n.errors();
+      if (*n == 0) break;
+      head.append(more, *n);
+    }
   struct Prefixed : io::Input {
     Prefixed(std::unique_ptr<io::Input> in, std::string head) : in_(std::move(in)), head_(std::move(head)) {}
     Result<std::size_t> read(char* buf, std::size_t n) override {
@@ -555,6 +565,8 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     std::string head_;
   };
   auto input = std::make_unique<Prefixed>(std::move(*in), head);
+  for (const auto& f : extra)
+    if (f.sniff && f.sniff(head)) return f.open_reader(std::move(input));
   if (c == '{') {
     auto r = std::make_unique<JsonlReader>(std::move(input));
     if (auto s = r->open(); !s) return s.errors();
