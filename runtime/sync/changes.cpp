@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "runtime/sync/state_sql.hpp"
+#include "runtime/store/sync_dialect.hpp"
 
 namespace metaport::sync {
 
@@ -164,7 +164,7 @@ class Comparison {
     };
     for (const auto& m : out_.marks) {
       const std::size_t k = renderer_.kind_index(m.kind);
-      if (m.kind == sql::kEverythingKind || k >= schema_.kinds.size() || !schema_.kinds[k]->dumped) return false;
+      if (m.kind == store::sync_sql::kEverythingKind || k >= schema_.kinds.size() || !schema_.kinds[k]->dumped) return false;
       auto synced = state_.by_id(m.kind, m.id);
       if (!synced) return synced.errors();
       auto r = renderer_.render_row(k, m.id, check);

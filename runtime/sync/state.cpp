@@ -5,7 +5,6 @@
 #include <ctime>
 
 #include "metaport/format/json.hpp"
-#include "runtime/sync/state_sql.hpp"
 
 namespace metaport::sync {
 
@@ -70,17 +69,13 @@ constexpr std::size_t kBatch = 500;
 Result<std::vector<Row>> SyncState::q(const std::string& sql, const Row& params) { return store_.sql_query(sql, params); }
 
 Result<bool> SyncState::exists() {
-  const std::string probe = store_.dialect() == store::Dialect::postgres
-                                ? "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "
-                                  "tablename = 'mp_sync__state'"
-                                : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mp_sync__state'";
-  auto rows = q(probe);
+  auto rows = q(sql_.count_state_tables());
   if (!rows) return rows.errors();
   return !rows->empty() && int_of((*rows)[0][0]).value_or(0) > 0;
 }
 
 Status SyncState::create_tables() {
-  for (const auto& s : sql::create_tables(store_.dialect()))
+  for (const auto& s : sql_.create_tables())
     if (auto st = store_.sql_exec(s); !st) return st;
   return ok_status();
 }
@@ -119,16 +114,27 @@ Status SyncState::save_config(const SyncConfig& c) {
 }
 
 Status SyncState::install_triggers(bool production, bool whole_scope) {
-  const auto d = store_.dialect();
-  for (const auto& s : sql::drop_triggers(store_.tables(), d))
+  for (const auto& s : sql_.drop_triggers(store_.tables()))
     if (auto st = store_.sql_exec(s); !st) return st;
-  for (const auto& s : sql::create_triggers(store_.tables(), d, production, whole_scope))
+  for (const auto& s : sql_.create_triggers(store_.tables(), production, whole_scope))
     if (auto st = store_.sql_exec(s); !st) return st;
   return ok_status();
 }
 
+Status SyncState::drop_triggers() {
+  for (const auto& s : sql_.drop_triggers(store_.tables()))
+    if (auto st = store_.sql_exec(s); !st) return st;
+  return ok_status();
+}
+
+Status SyncState::drop_tables() {
+  for (const char* t : {"mp_sync__state", "mp_sync__entity", "mp_sync__dirty", "mp_sync__log", "mp_sync__bypass"})
+    if (auto st = store_.sql_exec("DROP TABLE IF EXISTS " + store::quote_ident(t)); !st) return st;
+  return ok_status();
+}
+
 Result<std::int64_t> SyncState::trigger_count() {
-  auto rows = q(sql::count_triggers(store_.dialect()));
+  auto rows = q(sql_.count_triggers());
   if (!rows) return rows.errors();
   return rows->empty() ? 0 : int_of((*rows)[0][0]).value_or(0);
 }
@@ -136,14 +142,11 @@ Result<std::int64_t> SyncState::trigger_count() {
 Status SyncState::mark_everything() {
   for (const auto& t : store_.tables()) {
     if (!t.kind->dumped) continue;
-    auto r = q("INSERT INTO \"mp_sync__dirty\" (\"kind\", \"id\") SELECT " + p(1) + ", \"mp_id\" FROM " +
-                   store::quote_ident(t.table) + " WHERE true ON CONFLICT (\"kind\", \"id\") DO NOTHING",
+    auto r = q(sql_.add_marks("SELECT " + p(1) + ", \"mp_id\" FROM " + store::quote_ident(t.table)),
                Row{SqlValue(t.kind_name)});
     if (!r) return r.errors();
   }
-  auto r = q("INSERT INTO \"mp_sync__dirty\" (\"kind\", \"id\") VALUES (" + p(1) +
-                 ", 0) ON CONFLICT (\"kind\", \"id\") DO NOTHING",
-             Row{SqlValue(std::string(sql::kEverythingKind))});
+  auto r = q(sql_.add_marks("SELECT " + p(1) + ", 0"), Row{SqlValue(std::string(store::sync_sql::kEverythingKind))});
   if (!r) return r.errors();
   return ok_status();
 }
@@ -176,7 +179,7 @@ Status SyncState::clear(const std::vector<DirtyMark>& marks) {
     std::string sql = "DELETE FROM \"mp_sync__dirty\" WHERE \"seq\" IN (";
     Row params;
     for (std::size_t j = 0; j < n; ++j) {
-      sql += (j ? ", " : "") + pb(static_cast<int>(j + 1)) + (store_.dialect() == store::Dialect::postgres ? "::bigint" : "");
+      sql += (j ? ", " : "") + sql_.int_param(static_cast<int>(j + 1));
       params.push_back(SqlValue(marks[i + j].seq));
     }
     sql += ")";
@@ -240,7 +243,6 @@ Result<std::int64_t> SyncState::count() {
 }
 
 Status SyncState::upsert(const std::vector<SyncedEntity>& rows) {
-  const auto d = store_.dialect();
   for (std::size_t i = 0; i < rows.size(); i += kBatch) {
     const std::size_t n = std::min(kBatch, rows.size() - i);
     Row params;
@@ -255,7 +257,7 @@ Status SyncState::upsert(const std::vector<SyncedEntity>& rows) {
       params.push_back(SqlValue(e.hash));
       params.push_back(SqlValue(e.place));
     }
-    const std::string sql = sql::upsert_entities(d, n);
+    const std::string sql = sql_.upsert_entities(n);
     if (auto r = q(sql, params); !r) return r.errors();
   }
   return ok_status();
@@ -268,10 +270,10 @@ Status SyncState::remove(const std::vector<std::pair<std::string, std::string>>&
   for (const auto& [kind, keys] : by_kind) {
     for (std::size_t i = 0; i < keys.size(); i += kBatch) {
       const std::size_t n = std::min(kBatch, keys.size() - i);
-      std::string sql = "DELETE FROM \"mp_sync__entity\" WHERE \"kind\" = " + pb(1) + " AND \"key\" IN (";
+      std::string sql = "DELETE FROM \"mp_sync__entity\" WHERE \"kind\" = " + sql_.param(1) + " AND \"key\" IN (";
       Row params{SqlValue(kind)};
       for (std::size_t j = 0; j < n; ++j) {
-        sql += (j ? ", " : "") + pb(static_cast<int>(j + 2));
+        sql += (j ? ", " : "") + sql_.param(static_cast<int>(j + 2));
         params.push_back(SqlValue(keys[i + j]));
       }
       sql += ")";
@@ -311,6 +313,12 @@ Result<std::vector<LogLine>> SyncState::recent_log(int n) {
 Status SyncState::bypass_on() {
   if (auto r = q("INSERT INTO \"mp_sync__bypass\" (\"pid\") VALUES (1)"); !r) return r.errors();
   return ok_status();
+}
+
+Status SyncState::lock_marks() {
+  const std::string l = sql_.lock_marks();
+  if (l.empty()) return ok_status();
+  return store_.sql_exec(l);
 }
 
 Status SyncState::bypass_off() {

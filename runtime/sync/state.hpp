@@ -1,4 +1,5 @@
-// The sync's state, kept in the store itself (state_sql.hpp has the tables):
+// The sync's state, kept in the store itself (runtime/store/sync_dialect.hpp
+// has the tables, each engine's spelling in its own folder):
 // any process that opens the store sees which repository and branch it
 // syncs with, the commit it last synced, and per synced entity what that
 // commit holds. Every call runs on the store's connection, inside whatever
@@ -13,6 +14,7 @@
 #include "metaport/result.hpp"
 #include "metaport/schema.hpp"
 #include "runtime/store/store.hpp"
+#include "runtime/store/sync_dialect.hpp"
 
 namespace metaport::sync {
 
@@ -54,7 +56,10 @@ struct LogLine {
 
 class SyncState {
  public:
-  explicit SyncState(store::Store& s) : store_(s) {}
+  // `sql`: find_sync_dialect(s.dialect()).
+  SyncState(store::Store& s, const store::SyncDialect& sql) : store_(s), sql_(sql) {}
+
+  const store::SyncDialect& sql() const { return sql_; }
 
   // The sync tables exist (the store was connected once).
   Result<bool> exists();
@@ -64,8 +69,13 @@ class SyncState {
 
   // Drops and re-creates the triggers on every kind table.
   Status install_triggers(bool production, bool whole_scope);
-  // How many of the sync's triggers the store has (enabled).
+  // Undoing a connect where DDL commits by itself (MySQL): its triggers,
+  // and the tables when it made them.
+  Status drop_triggers();
+  Status drop_tables();
+  // How many of the sync's triggers the store has (enabled), and should have.
   Result<std::int64_t> trigger_count();
+  std::size_t triggers_wanted(bool production) const { return sql_.trigger_count(store_.tables(), production); }
   // Every row of the dumped kinds (and a full-comparison mark): the next
   // status compares everything.
   Status mark_everything();
@@ -97,14 +107,14 @@ class SyncState {
   // inside the pull's transaction only.
   Status bypass_on();
   Status bypass_off();
+  // Writers wait for the caller's transaction before they add a mark (pull).
+  Status lock_marks();
 
  private:
   Result<std::vector<store::Row>> q(const std::string& sql, const store::Row& params = {});
   std::string p(int n) const { return store_.sql_placeholder(n); }
-  // In statements with many parameters: SQLite's plain "?" (numbered ones
-  // cost a lookup each, quadratic in the statement's size).
-  std::string pb(int n) const { return store_.dialect() == store::Dialect::sqlite ? "?" : p(n); }
   store::Store& store_;
+  const store::SyncDialect& sql_;
 };
 
 // Values as both engines return them (PostgreSQL: text).

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -17,12 +18,12 @@
 #include "runtime/engine/load.hpp"
 #include "runtime/engine/upgrade_records.hpp"
 #include "runtime/store/ddl.hpp"
+#include "runtime/store/sync_dialect.hpp"
 #include "runtime/sync/changes.hpp"
 #include "runtime/sync/git.hpp"
 #include "runtime/sync/git_reader.hpp"
 #include "runtime/sync/render.hpp"
 #include "runtime/sync/state.hpp"
-#include "runtime/sync/state_sql.hpp"
 #include "runtime/sync/token_box.hpp"
 
 namespace fs = std::filesystem;
@@ -91,6 +92,19 @@ struct TxGuard {
   ~TxGuard() { (void)s.rollback(); }
 };
 
+// Runs `undo` on an early return, unless dismissed.
+struct Undo {
+  std::function<void()> undo;
+  ~Undo() {
+    if (undo) undo();
+  }
+};
+
+// Tables and triggers are DDL: made inside the caller's write transaction
+// where the engine's DDL is transactional (SQLite, PostgreSQL), before it
+// opens where each DDL statement commits by itself (MySQL).
+bool ddl_in_transaction(const store::Store& s) { return s.dialect().transactional_ddl(); }
+
 class Runner {
  public:
   Runner(const SchemaInfo& schema, std::FILE* out, std::FILE* err, std::string cache_dir)
@@ -137,7 +151,14 @@ class Runner {
     if (!st) { rc = fail(st.errors(), kUsage); return std::nullopt; }
     s.store = std::move(*st);
     if (auto c = s.store->check_schema(schema_); !c) { rc = fail(c.errors(), kRefused); return std::nullopt; }
-    s.state = std::make_unique<SyncState>(*s.store);
+    const store::SyncDialect* sql = store::find_sync_dialect(s.store->dialect());
+    if (!sql) {
+      rc = fail("the git sync has no " + std::string(s.store->dialect().name()) + " spelling linked in (" +
+                    s.store->display_url() + ")",
+                kUsage);
+      return std::nullopt;
+    }
+    s.state = std::make_unique<SyncState>(*s.store, *sql);
     auto exists = s.state->exists();
     if (!exists) { rc = fail(exists.errors(), kRefused); return std::nullopt; }
     if (*exists) {
@@ -176,13 +197,19 @@ class Runner {
     const std::string fp = store::layout_fingerprint(s.store->tables());
     auto have = s.state->trigger_count();
     if (!have) return have.errors();
-    const auto want = sql::trigger_count(s.store->tables(), s.store->dialect(), s.production());
+    const auto want = s.state->triggers_wanted(s.production());
     if (fp == s.config.layout && *have == static_cast<std::int64_t>(want)) return ok_status();
     note(s.store->display_url() + ": the sync triggers were missing, disabled or made for other tables (after a migrate?): "
          "made them again; this comparison looks at every entity");
+    // Where the triggers come before the transaction, a crash between the
+    // two leaves the old layout recorded: the next command re-arms again.
+    const bool in_tx = ddl_in_transaction(*s.store);
+    if (!in_tx)
+      if (auto t = s.state->install_triggers(s.production(), s.whole()); !t) return t;
     if (auto b = s.store->begin_write(); !b) return b;
     TxGuard guard{*s.store};
-    if (auto t = s.state->install_triggers(s.production(), s.whole()); !t) return t;
+    if (in_tx)
+      if (auto t = s.state->install_triggers(s.production(), s.whole()); !t) return t;
     if (auto r = s.state->relink(); !r) return r;
     if (auto m = s.state->mark_everything(); !m) return m;
     s.config.layout = fp;
@@ -432,6 +459,7 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
   Session& s = *opened;
   const std::optional<SyncConfig> prev = s.config.repo.empty() ? std::nullopt : std::optional<SyncConfig>(s.config);
   const bool same_target = prev && prev->repo == repo_url && prev->branch == o.branch && prev->scope == o.scope;
+  bool made_tables = false;  // by this connect, outside its transaction (see below)
 
   s.config.repo = repo_url;
   s.config.branch = o.branch;
@@ -489,13 +517,32 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
   }
 
   // The store: state, triggers, and how it compares with the branch.
+  const bool in_tx = ddl_in_transaction(*s.store);
+  auto make_tables = [&]() -> Status {
+    if (prev) return ok_status();
+    auto exists = s.state->exists();
+    if (!exists) return exists.errors();
+    if (*exists) return ok_status();
+    if (!in_tx) made_tables = true;
+    return s.state->create_tables();
+  };
+  auto arm = [&] { return s.state->install_triggers(mode == SyncMode::production, o.scope.empty()); };
+  Undo undo_ddl;  // destroyed after `guard` below: the rollback comes first
+  if (!in_tx) {
+    // A connect that does not get to its commit puts back what was there.
+    undo_ddl.undo = [&] {
+      if (prev) (void)s.state->install_triggers(prev->mode == SyncMode::production, prev->scope.empty());
+      else (void)s.state->drop_triggers();
+      if (made_tables) (void)s.state->drop_tables();
+    };
+    if (auto c = make_tables(); !c) return fail(c.errors(), kRefused);
+    if (auto t = arm(); !t) return fail(t.errors(), kRefused);
+  }
   if (auto b = s.store->begin_write(); !b) return fail(b.errors(), kRefused);
   TxGuard guard{*s.store};
-  if (!prev) {
-    auto exists = s.state->exists();
-    if (!exists) return fail(exists.errors(), kRefused);
-    if (!*exists)
-      if (auto c = s.state->create_tables(); !c) return fail(c.errors(), kRefused);
+  if (in_tx) {
+    if (auto c = make_tables(); !c) return fail(c.errors(), kRefused);
+    if (auto t = arm(); !t) return fail(t.errors(), kRefused);
   }
   if (token) {
     auto sealed = seal_token(*token, repo_url);
@@ -505,7 +552,6 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
     s.config.token.reset();
   }
   s.config.layout = store::layout_fingerprint(s.store->tables());
-  if (auto t = s.state->install_triggers(mode == SyncMode::production, o.scope.empty()); !t) return fail(t.errors(), kRefused);
   std::string report;
   if (!same_target || (prev && prev->layout != s.config.layout)) {
     if (auto r = s.state->remove_all(); !r) return fail(r.errors(), kRefused);
@@ -579,6 +625,7 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
       !l)
     return fail(l.errors(), kRefused);
   if (auto c = s.store->commit(); !c) return fail(c.errors(), kRefused);
+  undo_ddl.undo = nullptr;
   std::string scope = "the whole " + schema_.name + " schema";
   if (!o.scope.empty()) {
     scope = schema_.scope_kind;
@@ -863,8 +910,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
 
   if (auto b = s.store->begin_write(); !b) return fail(b.errors(), kRefused);
   TxGuard guard{*s.store};
-  if (auto l = sql::lock_marks(s.store->dialect()); !l.empty())
-    if (auto r = s.store->sql_exec(l); !r) return fail(r.errors(), kRefused);
+  if (auto l = s.state->lock_marks(); !l) return fail(l.errors(), kRefused);
   auto before = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!before) return fail(before.errors(), kRefused);
   if (!before->changes.empty() && !discard)
