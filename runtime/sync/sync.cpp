@@ -217,6 +217,30 @@ class Runner {
     return s.store->commit();
   }
 
+  // Every synced entity's rendering becomes its synced hash (after_migrate).
+  Status adopt_rendering(Session& s) {
+    if (auto b = s.store->begin_write(); !b) return b;
+    TxGuard guard{*s.store};
+    std::vector<SyncedEntity> rows;
+    Renderer renderer(*s.store, schema_, s.config.scope);
+    auto rendered = renderer.render_all([&](Rendered& r) -> Status {
+      auto e = s.state->by_key(schema_.kinds[r.k]->name, r.key);
+      if (!e) return e.errors();
+      if (!*e) return ok_status();  // not synced: stays a local change
+      (*e)->hash = r.hash.hex();
+      (*e)->place = r.place;
+      rows.push_back(std::move(**e));
+      return ok_status();
+    });
+    if (!rendered) return rendered;
+    if (auto u = s.state->upsert(rows); !u) return u;
+    if (auto c = s.state->clear_all_marks(); !c) return c;
+    if (auto c = s.store->commit(); !c) return c;
+    note(s.store->display_url() + ": production content re-rendered by the migrate taken as synced (" +
+         std::to_string(rows.size()) + (rows.size() == 1 ? " entity)" : " entities)"));
+    return ok_status();
+  }
+
   // ---- git helpers -------------------------------------------------------------
   Result<Oid> header_blob(GitRepo& repo) { return repo.write_blob(tree_header(schema_)); }
 
@@ -383,8 +407,19 @@ class Runner {
     int rc = kDone;
     auto opened = open(url, false, rc);
     if (!opened) return rc;
-    if (opened->config.repo.empty()) return kDone;  // not connected
-    if (auto r = rearm(*opened); !r) return fail(r.errors(), kRefused);
+    Session& s = *opened;
+    if (s.config.repo.empty()) return kDone;  // not connected
+    // A production store without a mark had nothing but the synced content
+    // before the migrate, and a migrate keeps content: what it renders now
+    // (in the new version's spelling) is that content. A development store
+    // lists it as modified instead, so that its next push moves the branch
+    // to the new version as a whole (metaport.yaml names one version).
+    auto marks = s.state->dirty();
+    if (!marks) return fail(marks.errors(), kRefused);
+    const bool adopt = s.production() && marks->empty();
+    if (auto r = rearm(s); !r) return fail(r.errors(), kRefused);
+    if (adopt)
+      if (auto r = adopt_rendering(s); !r) return fail(r.errors(), kRefused);
     return kDone;
   }
 
