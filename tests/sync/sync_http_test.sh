@@ -17,21 +17,8 @@ backend=/usr/lib/git-core/git-http-backend
 [[ -x "$lighttpd" ]] || { echo "FAIL: $lighttpd is missing (Debian package lighttpd; tools/ensure-deps.sh installs it)"; exit 1; }
 [[ -x "$backend" ]] || { echo "FAIL: $backend is missing (Debian package git)"; exit 1; }
 
-failures=0
-check() {  # check NAME EXPECTED_RC ACTUAL_RC
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL: $1: exit $3, expected $2"
-    sed 's/^/    out: /' out.txt | head -10
-    sed 's/^/    err: /' err.txt | head -10
-    failures=$((failures + 1))
-  else
-    echo "ok: $1"
-  fi
-}
-expect_text() {  # expect_text NAME FILE PATTERN
-  if grep -qE -- "$3" "$2"; then echo "ok: $1"; else
-    echo "FAIL: $1: no /$3/ in $2:"; sed 's/^/    /' "$2" | head -20; failures=$((failures + 1)); fi
-}
+# shellcheck source=tests/sync/sync_lib.sh
+source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
 # Every command's output is kept: the token must appear in none of it.
 run() {
   "$bin" "$@" >out.txt 2>err.txt

@@ -8,45 +8,19 @@
 set -uo pipefail
 
 bin="${METAPORT_BIN:-$TEST_SRCDIR/metaport/entities/bi/metaport_bi}"
-pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
 work="${TEST_TMPDIR:?}/sync"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 export METAPORT_GIT_CACHE="$work/cache" HOME="$work/home"
 export GIT_AUTHOR_NAME=Reviewer GIT_AUTHOR_EMAIL=reviewer@example.com GIT_COMMITTER_NAME=Reviewer GIT_COMMITTER_EMAIL=reviewer@example.com
 unset METAPORT_GIT_TOKEN
+# shellcheck source=tests/support/stores.sh
+source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
+# shellcheck source=tests/sync/sync_lib.sh
+source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
 
-failures=0
-check() {  # check NAME EXPECTED_RC ACTUAL_RC
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL: $1: exit $3, expected $2"
-    sed 's/^/    out: /' out.txt | head -20
-    sed 's/^/    err: /' err.txt | head -20
-    failures=$((failures + 1))
-  else
-    echo "ok: $1"
-  fi
-}
-expect_text() {  # expect_text NAME FILE PATTERN
-  if grep -qE -- "$3" "$2"; then echo "ok: $1"; else
-    echo "FAIL: $1: no /$3/ in $2:"; sed 's/^/    /' "$2" | head -30; failures=$((failures + 1)); fi
-}
-expect_same() {  # expect_same NAME A B
-  if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: '$2' != '$3'"; failures=$((failures + 1)); fi
-}
-run() { "$bin" "$@" >out.txt 2>err.txt; echo $?; }
-commits() { git -C repo.git rev-list --count "${1:-main}"; }
-
-# Fresh PostgreSQL databases for this test.
-suffix="$$_${RANDOM}${RANDOM}"
-pgdbs=(mp_sync_b_$suffix mp_sync_q_$suffix mp_sync_r_$suffix)
-for db in "${pgdbs[@]}"; do
-  psql -q "$pg" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
-done
-pgurl() { printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$1#"; }
-B="$(pgurl "${pgdbs[0]}")"
-Q="$(pgurl "${pgdbs[1]}")"
-R="$(pgurl "${pgdbs[2]}")"
-trap 'for db in "${pgdbs[@]}"; do psql -q "$pg" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1; done' EXIT
+# Fresh PostgreSQL databases (dropped at exit).
+B="$(fresh_store postgres sync_b)" && Q="$(fresh_store postgres sync_q)" && R="$(fresh_store postgres sync_r)" ||
+  { echo "FAIL: cannot reach PostgreSQL"; exit 1; }
 A=sqlite://a.db
 P=sqlite://p.db
 
@@ -71,18 +45,18 @@ check "and the store is not connected" 2 "$(run sync status "$A")"
 # ---- dev A: connect (an empty repository gets a first commit), push ---------------------------
 check "dev A connects" 0 "$(run sync connect "$A" repo.git --mode development --author 'Dev A <a@example.com>')"
 expect_text "the empty repository got a first commit" out.txt "first commit"
-expect_same "one commit on main" "$(commits)" 1
+expect_same "one commit on main" "$(commits repo.git)" 1
 check "status of A" 0 "$(run sync status "$A")"
 expect_text "everything is new" out.txt "^[0-9]+ local changes since the last sync"
 expect_text "created entities are listed with their files" out.txt "created +Database .*\.yaml"
 check "A pushes" 0 "$(run sync push "$A" -m "First content")"
-expect_same "the push made one commit" "$(commits)" 2
+expect_same "the push made one commit" "$(commits repo.git)" 2
 expect_same "author from the store's configuration" "$(git -C repo.git log -1 --format='%an <%ae>' main)" "Dev A <a@example.com>"
 check "status after the push" 0 "$(run sync status "$A")"
 expect_text "nothing left to push" out.txt "no local changes since the last sync"
 check "a push with no change" 0 "$(run sync push "$A" -m "Nothing")"
 expect_text "says so" out.txt "nothing to push"
-expect_same "and makes no commit" "$(commits)" 2
+expect_same "and makes no commit" "$(commits repo.git)" 2
 # The branch holds exactly what a tree dump writes.
 mkdir -p fromgit && git -C repo.git archive main | tar -x -C fromgit
 "$bin" dump "$A" dumped >/dev/null 2>&1
@@ -259,27 +233,14 @@ git -C review revert --no-edit HEAD >/dev/null && git -C review push -q origin m
 check "once fixed, it pulls" 0 "$(run sync pull "$P")"
 
 # ---- faults: a pull killed with SIGKILL while it loads -----------------------------------------------------------
-{
-  echo '{"metaport":"dump","format":1,"schema":"bi","version":3}'
-  awk 'BEGIN { for (i = 0; i < 6000; i++) printf("{\"kind\":\"Collection\",\"entity\":{\"name\":\"Bulk %d\",\"entity_id\":\"BuLK%017d\"}}\n", i, i) }'
-  echo '{"metaport":"end","counts":{"Collection":6000},"total":6000}'
-} >bulk.jsonl
+bulk_collections 6000 bulk.jsonl
 "$bin" load "$A" bulk.jsonl >/dev/null 2>&1
 check "A pushes 6000 new collections" 0 "$(run sync push "$A" -m "Bulk")"
 for store in "$P" "$Q"; do
   "$bin" dump "$store" before.jsonl 2>/dev/null
   if [[ "$store" == sqlite* ]]; then synced_before="$(sqlite3 p.db 'SELECT synced_commit FROM mp_sync__state')"
   else synced_before="$(psql -qtA "$Q" -c 'SELECT synced_commit FROM mp_sync__state')"; fi
-  "$bin" sync pull "$store" --progress always >kill.out 2>kill.err &
-  pid=$!
-  # Killed once the load has written its rows and before the commit.
-  for _ in $(seq 1 3000); do
-    grep -q "not committed yet" kill.err 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.01
-  done
-  if grep -q "not committed yet" kill.err && kill -9 "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null
+  if kill_mid_pull "$store"; then
     "$bin" dump "$store" after.jsonl 2>/dev/null
     cmp -s before.jsonl after.jsonl
     check "SIGKILL mid-pull leaves $store as it was" 0 $?
@@ -287,8 +248,7 @@ for store in "$P" "$Q"; do
     else synced_after="$(psql -qtA "$Q" -c 'SELECT synced_commit FROM mp_sync__state')"; fi
     expect_same "at its old commit" "$synced_after" "$synced_before"
   else
-    wait "$pid"
-    echo "FAIL: could not kill the pull of $store while it loaded"; sed 's/^/    /' kill.err | tail -5; failures=$((failures + 1))
+    echo "FAIL: could not kill the pull of $store while it loaded"; failures=$((failures + 1))
   fi
   check "the pull then completes" 0 "$(run sync pull "$store")"
   expect_text "with everything created" out.txt "6000 created"
