@@ -91,7 +91,18 @@ Error remote_error(const Session& s, std::string_view what) {
     return make_error(s.url + ": authentication failed: the server refused the token (check --token-file or METAPORT_GIT_TOKEN)");
   if (s.asked && (!s.auth || !s.auth->token))
     return make_error(s.url + ": the repository asks for credentials: give a token with --token-file or METAPORT_GIT_TOKEN");
-  return make_error(s.url + ": cannot " + std::string(what) + ": " + last_error());
+  std::string why = last_error();
+  if (is_local_url(s.url)) {
+    // libgit2 says "unsupported URL protocol" for a path that is not there.
+    const std::string path = s.url.rfind("file://", 0) == 0 ? s.url.substr(7) : s.url;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) why = "no such folder (a bare repository is made with `git init --bare`)";
+    else if (git_repository* r = nullptr; git_repository_open_ext(&r, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0)
+      why = "not a git repository";
+    else
+      git_repository_free(r);
+  }
+  return make_error(s.url + ": cannot " + std::string(what) + ": " + why);
 }
 
 std::string cache_root() {

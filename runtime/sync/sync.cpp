@@ -1054,8 +1054,8 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     }
     report = std::move(*r);
     if (report.failed() > 0) {
-      std::fprintf(err_, "error: %s at %s does not load (%zu entities):\n", branch.c_str(), H.short_hex().c_str(),
-                   report.failed());
+      std::fprintf(err_, "error: %s at %s does not load (%s):\n", branch.c_str(), H.short_hex().c_str(),
+                   (report.failed() == 1 ? std::string("1 entity") : std::to_string(report.failed()) + " entities").c_str());
       for (const auto& f : report.failures) {
         if (!f.kind.empty()) std::fprintf(err_, "  %s %s\n", f.kind.c_str(), f.key.c_str());
         for (const auto& e : f.errors) std::fprintf(err_, "    %s\n", e.to_string().c_str());

@@ -7,7 +7,7 @@ namespace metaport::sync {
 SyncCommand::SyncCommand(CLI::App& app, const SchemaInfo& schema) : schema_(schema) {
   sync_ = app.add_subcommand("sync", "git sync: connect|status|push|pull|branch|watch (docs/sync.md)");
   sync_->require_subcommand(1);
-  const std::string store_help = "sqlite://PATH, postgresql://...";
+  const std::string store_help = "sqlite://PATH, postgresql://..., mysql://...";
 
   connect_ = sync_->add_subcommand("connect", "sync this store with a branch of a git repository");
   connect_->add_option("STORE", store_, store_help)->required();
