@@ -22,6 +22,8 @@
 #include "runtime/format/dump_format.hpp"
 #include "runtime/store/backend.hpp"
 #include "runtime/store/ddl.hpp"
+#include "runtime/sync/sync.hpp"
+#include "runtime/sync/sync_cli.hpp"
 
 namespace fs = std::filesystem;
 
@@ -461,7 +463,9 @@ int cmd_migrate(const SchemaInfo& schema, const std::string& url, bool dry_run, 
     return kOk;
   }
   std::printf("%s migrated from %s version %d to %d\n", (*st)->display_url().c_str(), schema.name.c_str(), r->from, r->to);
-  return kOk;
+  // A migrate makes the kind tables again: a git-synced store's triggers go with them.
+  st->reset();
+  return sync::Sync(schema).after_migrate(url) == sync::kDone ? kOk : kDataProblem;
 }
 
 int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {
@@ -602,6 +606,8 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   schema_cmd->add_flag("--lock", lock, "the schema.lock text");
   schema_cmd->add_option("--json-schema", json_schema_kind, "the JSON Schema of one kind");
 
+  sync::SyncCommand sync_cmd(app, schema);
+
   std::vector<std::string> demo_args;
   CLI::App* demo = nullptr;
   if (extras.demo) {
@@ -625,6 +631,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);
   if (migrate->parsed()) return cmd_migrate(schema, mig_url, mig_dry, mig_backup, mig_progress);
   if (schema_cmd->parsed()) return cmd_schema(schema, sql, lock, json_schema_kind);
+  if (sync_cmd.parsed()) return sync_cmd.run();
   if (demo && demo->parsed()) return extras.demo(schema, demo_args);
   return kUsage;
 }
