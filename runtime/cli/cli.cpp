@@ -132,8 +132,23 @@ int cmd_seed(const SchemaInfo& schema, const SchemaExtras& extras, const std::st
   return kOk;
 }
 
+// The tree layout a dump or upgrade writes (--layout NAME), checked
+// against the schema's layouts; only for tree output.
+Result<std::unique_ptr<Layout>> output_layout(const SchemaInfo& schema, const std::string& name, format::Format f) {
+  if (name.empty()) return schema.layout();
+  if (f != format::Format::tree)
+    return make_error("--layout " + name + " is for tree dumps (a folder), not " + std::string(format::format_name(f)));
+  auto l = schema.layout(name);
+  if (!l) {
+    std::string names;
+    for (const auto& n : schema.layout_names()) names += (names.empty() ? "" : ", ") + n;
+    return make_error("--layout " + name + ": schema " + schema.name + " has the tree layouts " + names);
+  }
+  return l;
+}
+
 struct DumpArgs {
-  std::string store, out = "-", format, progress = "auto";
+  std::string store, out = "-", format, progress = "auto", layout;
   std::vector<std::string> only, collections;
   bool no_closure = false, keep_secrets = false;
 };
@@ -141,10 +156,12 @@ struct DumpArgs {
 int cmd_dump(const SchemaInfo& schema, const DumpArgs& a) {
   auto f = output_format(a.out, a.format);
   if (!f) { print_errors(f.errors()); return kUsage; }
+  auto layout = output_layout(schema, a.layout, *f);
+  if (!layout) { print_errors(layout.errors()); return kUsage; }
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
   Result<std::unique_ptr<format::DumpWriter>> w =
-      *f == format::Format::tree ? format::make_tree_writer(a.out, schema.layout()) : format::make_stream_writer(*f, a.out);
+      *f == format::Format::tree ? format::make_tree_writer(a.out, std::move(*layout)) : format::make_stream_writer(*f, a.out);
   if (!w) { print_errors(w.errors()); return kUsage; }
   engine::DumpOptions o;
   o.only = a.only;
@@ -158,12 +175,13 @@ int cmd_dump(const SchemaInfo& schema, const DumpArgs& a) {
   std::size_t total = 0;
   for (const auto& [k, n] : r->counts) total += n;
   if (a.out != "-")
-    std::fprintf(stderr, "dumped %zu entities to %s (%s)\n", total, a.out.c_str(), std::string(format::format_name(*f)).c_str());
+    std::fprintf(stderr, "dumped %zu entities to %s (%s%s)\n", total, a.out.c_str(), std::string(format::format_name(*f)).c_str(),
+                 a.layout.empty() ? "" : (", layout " + a.layout).c_str());
   return kOk;
 }
 
 struct LoadArgs {
-  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user;
+  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user, layout;
   bool restore = false, dry_run = false, keep_unknown = false, stub_missing = false;
 };
 
@@ -185,12 +203,19 @@ Result<engine::LoadOptions> load_options(const LoadArgs& a) {
   return o;
 }
 
+format::OpenOptions open_options(const LoadArgs& a) {
+  format::OpenOptions o;
+  o.layout = a.layout;
+  o.keep_unknown = a.keep_unknown;
+  return o;
+}
+
 int cmd_load(const SchemaInfo& schema, const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
-  auto reader = format::open_dump(a.in, schema);
+  auto reader = format::open_dump(a.in, schema, open_options(a));
   if (!reader) { print_errors(reader.errors()); return kUsage; }
   auto r = engine::load(**st, schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
@@ -206,7 +231,7 @@ int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::str
     if (!st) { print_errors(st.errors()); return kUsage; }
     store = std::move(*st);
   }
-  auto reader = format::open_dump(in, schema);
+  auto reader = format::open_dump(in, schema, open_options(a));
   if (!reader) { print_errors(reader.errors()); return kUsage; }
   auto r = engine::validate(store.get(), schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
@@ -416,6 +441,12 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
   return kOk;
 }
 
+std::string layout_list(const SchemaInfo& schema) {
+  std::string out;
+  for (const auto& n : schema.layout_names()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** argv) {
@@ -445,6 +476,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
   dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  dump->add_option("--layout", da.layout, "tree dumps: the layout to write (" + layout_list(schema) + ")");
 
   LoadArgs la;
   auto* load = app.add_subcommand("load", "load a dump (tree, YAML stream or JSON lines) into a store");
@@ -459,6 +491,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   load->add_option("--user", la.user, "attribute content of users missing in the target to this user (email)");
   load->add_flag("--stub-missing", la.stub_missing, "create placeholders for missing data-model references");
   load->add_option("--progress", la.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  load->add_option("--layout", la.layout, "trees: read with this layout (default: the one the folder holds)");
 
   std::string vin, against;
   LoadArgs va;
@@ -468,6 +501,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   validate->add_flag("--keep-unknown", va.keep_unknown);
   validate->add_flag("--stub-missing", va.stub_missing);
   validate->add_option("--report", va.report, "text|json");
+  validate->add_option("--layout", va.layout, "trees: read with this layout (default: the one the folder holds)");
 
   std::string diff_a, diff_b;
   bool diff_json = false;

@@ -37,6 +37,7 @@ struct DumpHeader {
   // in clear are meant. Without it a secret in clear is reported as a warning
   // (pasted into a reviewed file, it would slip into git unnoticed).
   bool secrets_kept = false;
+  std::string layout;         // trees: the name of the layout the tree is read with ("" for streams)
 };
 
 using Counts = std::map<std::string, std::size_t>;
@@ -70,6 +71,11 @@ class DumpWriter {
 Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::string& out_path);
 // Writes the tree in a temporary folder beside `dir` and swaps it in at finish:
 // no stale files from a previous dump, and nothing half-written on failure.
+// `dir` may be empty, a metaport dump, or a tree the layout recognizes (a
+// Metabase export, a git checkout of one); the files of `dir` the layout
+// does not own (hidden ones such as .git, READMEs, CI files) are kept, and a
+// file whose content did not change keeps its old text byte for byte, so
+// that re-dumping over another tool's tree shows only real changes.
 Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir, std::unique_ptr<Layout> layout);
 
 struct Record {
@@ -125,8 +131,17 @@ class DumpReader {
   virtual std::vector<std::string> ignored() const { return {}; }
 };
 
+struct OpenOptions {
+  // Trees: the schema's layout to read with ("" : the one whose files the
+  // folder holds, see Layout::recognizes; a folder with metaport.yaml, or
+  // that no other layout recognizes, is read with the default one).
+  std::string layout;
+  bool keep_unknown = false;  // members the layout does not know are carried (--keep-unknown)
+};
+
 // Detects the format: a directory is a tree; otherwise the first byte tells
 // JSON lines ('{') from a YAML stream. "-" reads stdin.
-Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema);
+Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
+                                              const OpenOptions& options = {});
 
 }  // namespace metaport::format
