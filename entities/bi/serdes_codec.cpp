@@ -52,7 +52,7 @@ const KindShape* shape_of(std::string_view kind) {
 // Metabase file of the kind may have beyond the model's (the rest is an error).
 const std::map<std::string_view, std::vector<std::string_view>, std::less<>>& metabase_members() {
   static const std::map<std::string_view, std::vector<std::string_view>, std::less<>> m = {
-      {"Card", {"table_id", "source_card_id", "cache_ttl", "dataset", "workspace_id", "parameters.*.position"}},
+      {"Card", {"cache_ttl", "dataset", "workspace_id", "parameters.*.position"}},
       {"Dashboard",
        {"cache_ttl", "workspace_id", "parameters.*.position", "dashcards.*.series.*.serdes/meta",
         "dashcards.*.dashboard_id"}},
@@ -301,99 +301,6 @@ void move_nulls(Value& obj, const std::vector<FieldDesc>& fields, std::vector<st
   }
 }
 
-}  // namespace
-
-// ---- reading ------------------------------------------------------------------------------------
-std::optional<Value> to_model(std::string_view kind, Value doc, bool keep_unknown, Errors& errors) {
-  if (kind == "LegacyMetric" || kind == "Metric") {
-    errors.add("serdes/meta", doc.mark,
-               "a " + std::string(kind) +
-                   " (a metric of the data model, removed in Metabase 0.50) has no place in the Representation "
-                   "Format: export again from Metabase 0.50 or newer, which turns it into a metric card");
-    return std::nullopt;
-  }
-  if (kind == "Settings") return doc;  // settings.yaml is the same in both layouts
-  const KindShape* shape = shape_of(kind);
-  if (!shape) return doc;  // the loader reports the unknown kind
-  if (!doc.is_object()) {
-    errors.add("", doc.mark, "an entity file is a map, not " + std::string(doc.type_name()));
-    return std::nullopt;
-  }
-  const std::size_t before = errors.size();
-  Value extras = Value::object();
-  const std::string seed = seed_of(kind, doc);
-
-  // Members held in another form by the model.
-  for (const auto& c : converted_members()) {
-    if (!c.kind.empty() && c.kind != kind) continue;
-    std::vector<std::string> concrete;
-    match(doc, split_path(c.path), 0, concrete, [&](Value& holder, const std::string& member, const std::vector<std::string>& p) {
-      Value& v = *holder.find(member);
-      if (!c.applies(v)) return;
-      Errors errs;
-      std::vector<UpgradeRecord> emitted;
-      UpgradeContext ctx(errs, emitted);
-      Value converted = c.convert(v, join(p), seed, ctx);
-      if (!errs.empty()) {
-        errors.append(errs);
-        return;
-      }
-      extras.set(join(p), v);
-      if (converted.is_null() && !v.is_null()) holder.erase(member);
-      else v = std::move(converted);
-    });
-  }
-
-  // A collection type Metabase 1.57-1.59 wrote that v1.0.0 does not have.
-  if (kind == "Collection")
-    if (Value* t = doc.find("type"); t && t->is_string() && t->as_string() == "remote-synced") {
-      extras.set("type", *t);
-      doc.erase("type");
-    }
-
-  // Members Metabase writes that the model has no place for.
-  auto known = metabase_members().find(kind);
-  if (!shape->open) {
-    if (known != metabase_members().end())
-      for (std::string_view pattern : known->second) {
-        std::vector<std::string> concrete;
-        std::vector<std::pair<Value*, std::string>> moved;
-        match(doc, split_path(pattern), 0, concrete,
-              [&](Value& holder, const std::string& member, const std::vector<std::string>& p) {
-                extras.set(join(p), *holder.find(member));
-                moved.emplace_back(&holder, member);
-              });
-        for (auto& [holder, member] : moved) holder->erase(member);
-      }
-  } else if (!keep_unknown) {
-    for (const auto& [k, v] : doc.as_object()) {
-      bool ok = k == "serdes";
-      for (const auto& f : shape->fields) ok = ok || f.name == k;
-      if (known != metabase_members().end())
-        for (std::string_view m : known->second) ok = ok || m == k;
-      if (!ok)
-        errors.add(k, v.mark,
-                   "unknown field '" + k + "': Metabase's " + std::string(kind) +
-                       " files have no such member (--keep-unknown carries it through unchanged)");
-    }
-  }
-
-  std::vector<std::string> path;
-  move_nulls(doc, shape->fields, path, extras);
-
-  if (errors.size() != before) return std::nullopt;
-  if (extras.size() > 0) {
-    if (Value* own = doc.find("serdes")) {
-      errors.add("serdes", own->mark, "a serdes file has no `serdes` member (it is what metaport keeps of one)");
-      return std::nullopt;
-    }
-    doc.set("serdes", std::move(extras));
-  }
-  return doc;
-}
-
-// ---- writing ------------------------------------------------------------------------------------
-namespace {
 
 Value meta(std::string_view model, const std::string& id, std::optional<std::string> label = std::nullopt) {
   Value e = Value::object();
@@ -451,23 +358,161 @@ void nested_paths(Value& dash) {
 }
 
 // What Metabase derives from a card's query and writes: its database, the
-// query's language, the first stage's table or card.
-void card_derived(Value& doc, bool query_as_written) {
-  const Value* q = doc.find("dataset_query");
-  if (!q || !q->is_object()) return;
-  if (auto db = query::database_of(*q)) doc.set("database_id", *db);
-  if (auto lang = query::language_of(*q)) doc.set("query_type", *lang == query::Language::native ? "native" : "query");
-  if (query_as_written) return;  // the file's table_id and source_card_id go back with it
+// query's language, the first stage's table or card (null when none).
+Value card_derived(const Value& q) {
+  Value out = Value::object();
+  if (!q.is_object()) return out;
+  if (auto db = query::database_of(q)) out.set("database_id", *db);
+  if (auto lang = query::language_of(q)) out.set("query_type", *lang == query::Language::native ? "native" : "query");
   Value table, card;
-  if (const Value* stage = query::first_stage(*q)) {
+  if (const Value* stage = query::first_stage(q)) {
     if (const Value* t = stage->find("source-table"); t && query::table_key_of(*t)) table = *t;
     if (const Value* c = stage->find("source-card"); c && c->is_string()) card = *c;
   }
-  doc.set("table_id", std::move(table));
-  doc.set("source_card_id", std::move(card));
+  out.set("table_id", std::move(table));
+  out.set("source_card_id", std::move(card));
+  return out;
+}
+
+// A segment's or measure's table, from its definition's first stage.
+Value definition_table(const Value& doc) {
+  const Value* def = doc.find("definition");
+  if (!def) return Value();
+  if (auto t = query::source_table_of(*def)) {
+    Value fk = Value::array();
+    for (const auto& part : t->parts) fk.push_back(part ? Value(*part) : Value());
+    return fk;
+  }
+  return Value();
+}
+
+// Everything Metabase derives and writes that the serdes layout recomputes,
+// by path: a card's database_id, query_type, table_id and source_card_id, a
+// segment's or measure's table_id, the paths of a dashboard's tabs and
+// dashcards. Read, a derived member equal to this is dropped (the model
+// recomputes it, or has no place for it); one that differs is kept as
+// written in `serdes` and goes back as written.
+Value derived_members(std::string_view kind, const Value& doc) {
+  Value out = Value::object();
+  if (kind == "Card") {
+    if (const Value* q = doc.find("dataset_query")) out = card_derived(*q);
+  } else if (kind == "Segment" || kind == "Measure") {
+    if (Value t = definition_table(doc); !t.is_null()) out.set("table_id", std::move(t));
+  } else if (kind == "Dashboard") {
+    Value d = doc;
+    nested_paths(d);
+    for (const char* list : {"tabs", "dashcards"})
+      if (const Value* items = d.find(list); items && items->is_array())
+        for (std::size_t i = 0; i < items->size(); ++i)
+          if (const Value* m = items->as_array()[i].find("serdes/meta"))
+            out.set(std::string(list) + "." + selector(items->as_array()[i], i) + ".serdes/meta", *m);
+  }
+  return out;
 }
 
 }  // namespace
+
+// ---- reading ------------------------------------------------------------------------------------
+std::optional<Value> to_model(std::string_view kind, Value doc, bool keep_unknown, Errors& errors) {
+  if (kind == "LegacyMetric" || kind == "Metric") {
+    errors.add("serdes/meta", doc.mark,
+               "a " + std::string(kind) +
+                   " (a metric of the data model, removed in Metabase 0.50) has no place in the Representation "
+                   "Format: export again from Metabase 0.50 or newer, which turns it into a metric card");
+    return std::nullopt;
+  }
+  if (kind == "Settings") return doc;  // settings.yaml is the same in both layouts
+  const KindShape* shape = shape_of(kind);
+  if (!shape) return doc;  // the loader reports the unknown kind
+  if (!doc.is_object()) {
+    errors.add("", doc.mark, "an entity file is a map, not " + std::string(doc.type_name()));
+    return std::nullopt;
+  }
+  const std::size_t before = errors.size();
+  Value extras = Value::object();
+  const std::string seed = seed_of(kind, doc);
+
+  // Members held in another form by the model.
+  for (const auto& c : converted_members()) {
+    if (!c.kind.empty() && c.kind != kind) continue;
+    std::vector<std::string> concrete;
+    match(doc, split_path(c.path), 0, concrete, [&](Value& holder, const std::string& member, const std::vector<std::string>& p) {
+      Value& v = *holder.find(member);
+      if (!c.applies(v)) return;
+      Errors errs;
+      std::vector<UpgradeRecord> emitted;
+      UpgradeContext ctx(errs, emitted);
+      Value converted = c.convert(v, join(p), seed, ctx);
+      if (!errs.empty()) {
+        errors.append(errs);
+        return;
+      }
+      extras.set(join(p), v);
+      if (converted.is_null() && !v.is_null()) holder.erase(member);
+      else v = std::move(converted);
+    });
+  }
+
+  // A collection type Metabase 1.57-1.59 wrote that v1.0.0 does not have.
+  if (kind == "Collection")
+    if (Value* t = doc.find("type"); t && t->is_string() && t->as_string() == "remote-synced") {
+      extras.set("type", *t);
+      doc.erase("type");
+    }
+
+  // Members Metabase derives (from the converted query): dropped when they
+  // say what the document implies, kept as written when they do not.
+  const Value derived = derived_members(kind, doc);
+  for (const auto& [p, expected] : derived.as_object()) {
+    const auto parts = split_path(p);
+    Value* holder = at_path(doc, parts, parts.size() - 1);
+    if (!holder || !holder->is_object()) continue;
+    const Value* v = holder->find(parts.back());
+    if (!v) continue;
+    if (!(*v == expected)) extras.set(p, *v);
+    holder->erase(parts.back());
+  }
+
+  // Members Metabase writes that the model has no place for.
+  auto known = metabase_members().find(kind);
+  if (!shape->open) {
+    if (known != metabase_members().end())
+      for (std::string_view pattern : known->second) {
+        std::vector<std::string> concrete;
+        std::vector<std::pair<Value*, std::string>> moved;
+        match(doc, split_path(pattern), 0, concrete,
+              [&](Value& holder, const std::string& member, const std::vector<std::string>& p) {
+                extras.set(join(p), *holder.find(member));
+                moved.emplace_back(&holder, member);
+              });
+        for (auto& [holder, member] : moved) holder->erase(member);
+      }
+  } else if (!keep_unknown) {
+    for (const auto& [k, v] : doc.as_object()) {
+      bool ok = k == "serdes";
+      for (const auto& f : shape->fields) ok = ok || f.name == k;
+      if (known != metabase_members().end())
+        for (std::string_view m : known->second) ok = ok || m == k;
+      if (!ok)
+        errors.add(k, v.mark,
+                   "unknown field '" + k + "': Metabase's " + std::string(kind) +
+                       " files have no such member (--keep-unknown carries it through unchanged)");
+    }
+  }
+
+  std::vector<std::string> path;
+  move_nulls(doc, shape->fields, path, extras);
+
+  if (errors.size() != before) return std::nullopt;
+  if (extras.size() > 0) {
+    if (Value* own = doc.find("serdes")) {
+      errors.add("serdes", own->mark, "a serdes file has no `serdes` member (it is what metaport keeps of one)");
+      return std::nullopt;
+    }
+    doc.set("serdes", std::move(extras));
+  }
+  return doc;
+}
 
 std::string label_of(std::string_view kind, const Value& doc) {
   if (kind == "Collection") {
@@ -493,16 +538,16 @@ Value from_model(std::string_view kind, const metaport::Key& key, Value doc) {
     doc.erase("serdes");
   }
   const std::string seed = seed_of(kind, doc);
+  // What Metabase derives, from the entity as it is (its pMBQL query).
+  const Value derived = derived_members(kind, doc);
 
   // Converted members: the file's spelling while it still converts to the
-  // entity's value.
+  // entity's value (else the entity's value, as it is).
   std::set<std::string> handled;
-  bool query_as_written = false;
   for (const auto& c : converted_members()) {
     if (!c.kind.empty() && c.kind != kind) continue;
+    const auto pat = split_path(c.path);
     for (const auto& [p, original] : extras.as_object()) {
-      // Does this kept path match the pattern?
-      const auto pat = split_path(c.path);
       const auto parts = split_path(p);
       if (pat.size() != parts.size()) continue;
       bool same = true;
@@ -516,40 +561,30 @@ Value from_model(std::string_view kind, const metaport::Key& key, Value doc) {
       UpgradeContext ctx(errs, emitted);
       const Value converted = c.convert(original, join(parts), seed, ctx);
       const Value* now = holder->find(parts.back());
-      const bool unchanged = errs.empty() && (now ? *now == converted : converted.is_null());
-      if (unchanged) {
-        holder->set(parts.back(), original);
-        if (kind == "Card" && p == "dataset_query") query_as_written = true;
-      }
+      if (errs.empty() && (now ? *now == converted : converted.is_null())) holder->set(parts.back(), original);
     }
   }
-
-  if (kind == "Card") card_derived(doc, query_as_written);
-  if ((kind == "Segment" || kind == "Measure") && !doc.find("table_id"))
-    if (const Value* def = doc.find("definition"))
-      if (auto t = query::source_table_of(*def)) {
-        Value fk = Value::array();
-        for (const auto& part : t->parts) fk.push_back(part ? Value(*part) : Value());
-        doc.set("table_id", std::move(fk));
-      }
 
   // What the file had and the model has no place for, back where it was
   // (where the model has a value, the model's wins).
   for (const auto& [p, v] : extras.as_object()) {
-    if (handled.count(p)) continue;
+    if (handled.count(p) || derived.find(p)) continue;
+    const auto parts = split_path(p);
+    Value* holder = at_path(doc, parts, parts.size() - 1);
+    if (holder && holder->is_object() && !holder->find(parts.back())) holder->set(parts.back(), v);
+  }
+
+  // serdes/meta (FieldValues and FieldUserSettings keep theirs: it is their
+  // identity), then the derived members; one the file had differently goes
+  // back as it was written.
+  if (kind != "FieldValues" && kind != "FieldUserSettings") doc.set("serdes/meta", metabase_path(kind, key, doc));
+  for (const auto& [p, computed] : derived.as_object()) {
     const auto parts = split_path(p);
     Value* holder = at_path(doc, parts, parts.size() - 1);
     if (!holder || !holder->is_object()) continue;
-    if (!holder->find(parts.back())) holder->set(parts.back(), v);
+    const Value* kept = extras.find(p);
+    holder->set(parts.back(), kept ? *kept : computed);
   }
-  // A card whose query is written as kept gets its kept table and card back.
-  if (kind == "Card" && query_as_written)
-    for (const char* m : {"table_id", "source_card_id"})
-      if (const Value* v = extras.find(m)) doc.set(m, *v);
-
-  // FieldValues and FieldUserSettings keep theirs (it is their identity).
-  if (kind != "FieldValues" && kind != "FieldUserSettings") doc.set("serdes/meta", metabase_path(kind, key, doc));
-  if (kind == "Dashboard") nested_paths(doc);
   serdes_order::sort_like_metabase(doc, kind);
   return doc;
 }
