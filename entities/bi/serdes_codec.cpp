@@ -428,7 +428,6 @@ std::optional<Value> to_model(std::string_view kind, Value doc, bool keep_unknow
     errors.add("", doc.mark, "an entity file is a map, not " + std::string(doc.type_name()));
     return std::nullopt;
   }
-  const std::size_t before = errors.size();
   Value extras = Value::object();
   const std::string seed = seed_of(kind, doc);
 
@@ -503,11 +502,13 @@ std::optional<Value> to_model(std::string_view kind, Value doc, bool keep_unknow
   std::vector<std::string> path;
   move_nulls(doc, shape->fields, path, extras);
 
-  if (errors.size() != before) return std::nullopt;
+  // With problems the document still goes on (the loader reports them
+  // against the entity, whose key it then knows): an unconverted query is
+  // left as it was.
   if (extras.size() > 0) {
     if (Value* own = doc.find("serdes")) {
       errors.add("serdes", own->mark, "a serdes file has no `serdes` member (it is what metaport keeps of one)");
-      return std::nullopt;
+      return doc;
     }
     doc.set("serdes", std::move(extras));
   }

@@ -37,8 +37,10 @@ namespace bi::serdes {
 using metaport::Errors;
 using metaport::Value;
 
-// The model document of a serdes file's document of `kind`; nullopt (with
-// errors) when it cannot be converted. Errors carry the marks of the values.
+// The model document of a serdes file's document of `kind`. Problems go to
+// `errors` (with the marks of the values) and the document is still
+// returned, as far as it converted; nullopt when the file is no entity of
+// the kind at all (not a map; a legacy metric).
 std::optional<Value> to_model(std::string_view kind, Value doc, bool keep_unknown, Errors& errors);
 
 // The serdes file's document of an entity's document (`key`: the entity's

@@ -189,14 +189,20 @@ class SerdesLayout : public metaport::Layout {
     return false;
   }
 
-  bool recognizes(const std::string& dir) const override {
+  bool recognizes(const std::string& dir) const override { return holds_export(dir); }
+
+  bool writes_header() const override { return false; }
+
+ private:
+  // Metabase's own folders: snippets/, actions/ or python-libraries/ at the
+  // top, its type folders (cards/, dashboards/...) in collections/, or
+  // entity_id-named files and folders in collections/ or databases/ (the
+  // Representation Format has collections/main|snippets|transforms and slugs).
+  static bool holds_export(const std::string& dir) {
     namespace fs = std::filesystem;
     std::error_code ec;
     for (const char* only_serdes : {"snippets", "actions", "python-libraries"})
       if (fs::is_directory(fs::path(dir) / only_serdes, ec)) return true;
-    // collections/: Metabase's type folders or entity_id-named files and
-    // folders (the Representation Format has main/, snippets/, transforms/
-    // and slugs); databases/: entity_id-named segments and measures.
     std::size_t seen = 0;
     for (const char* top : {"collections", "databases"}) {
       const fs::path root = fs::path(dir) / top;
@@ -214,9 +220,6 @@ class SerdesLayout : public metaport::Layout {
     return false;
   }
 
-  bool writes_header() const override { return false; }
-
- private:
   struct CollectionNode {
     std::string parent;  // entity_id, "" for a root
     std::string folder;  // <eid>_<slug>

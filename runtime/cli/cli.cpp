@@ -331,6 +331,10 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
         errors.add(Error{"unknown kind '" + r.kind + "'", {}, r.origin.mark, r.origin.file, {}});
         continue;
       }
+      if (!r.problems.empty()) {
+        errors.append(r.problems);
+        continue;
+      }
       Entity e;
       Errors de;
       DecodeOptions o;

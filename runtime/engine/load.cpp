@@ -282,6 +282,10 @@ class Loader {
       return p;
     }
     prepare_entity(p, kit->second, rec.doc);
+    if (!rec.problems.empty()) {  // the layout's, found converting the file
+      if (p.errors.empty()) p.guess = p.key.size() ? p.key.str() : guess_key(rec.doc);
+      p.errors.append(rec.problems);
+    }
     return p;
   }
 

@@ -540,18 +540,16 @@ class TreeReader : public DumpReader {
     }
     Errors errs;
     auto doc = layout_->read_document(*kind, raw.rel, std::move(*v), keep_unknown_, errs);
-    if (!doc || !errs.empty()) {
-      for (auto e : errs.list()) {
-        if (e.file.empty()) e.file = raw.path;
-        if (e.entity.empty()) e.entity = *kind;
-        errors.add(e);
-      }
-      if (errs.empty()) errors.add(Error{"cannot read this file as a " + *kind, {}, Mark{1, 1}, raw.path, *kind});
+    errs.set_file(raw.path);
+    if (!doc) {  // not an entity of this kind at all
+      for (const auto& e : errs.list()) errors.add(e);
+      if (errs.empty()) errors.add(Error{"cannot read this file as a " + *kind, {}, Mark{1, 1}, raw.path, {}});
       return Parsed::failed;
     }
     r.kind = *kind;
     r.doc = std::move(*doc);
     r.origin = Origin{raw.path, Mark{1, 1}};
+    r.problems = std::move(errs);
     return Parsed::record;
   }
   void accepted(const Record&) override { ++records_; }

@@ -82,6 +82,10 @@ struct Record {
   std::string kind;
   Value doc;
   Origin origin;
+  // What the tree's layout found wrong while converting the file (an
+  // unconvertible query clause, an unknown member): the record is known,
+  // with its kind and key, and fails as an entity with these errors.
+  Errors problems = Errors{};
 };
 
 // A record as it comes off the input, before the expensive part of reading
