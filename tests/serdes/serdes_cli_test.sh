@@ -118,7 +118,7 @@ store c
 "$bin" load sqlite://c.db relative >relative.txt 2>&1; rc=$?
 [[ $rc -eq 1 ]] && ok "an unconvertible clause: exit 1" || fail "an unconvertible clause: exit $rc"
 expect_text "it names file, line, column, path and clause" relative.txt \
-  "$f:46:7: dataset_query.query.filter[2]: cannot convert clause 'relative-datetime' (an internal date clause that the Representation Format has no form for)"
+  "$f:36:7: dataset_query.query.filter[2]: cannot convert clause 'relative-datetime' (an internal date clause that the Representation Format has no form for)"
 expect_text "nothing was written" relative.txt "nothing was written"
 "$bin" dump sqlite://c.db c-after.jsonl >/dev/null 2>&1
 [[ "$(wc -l <c-after.jsonl)" -eq 2 ]] && ok "the store is still empty" || fail "the failed load wrote something"
