@@ -2,8 +2,8 @@
 // them through reflection, no C++ parser), run by the `metaport_schema` Bazel
 // macro. It writes, per schema:
 //   NAME.lock            schema.lock text (checked against the committed one)
-//   NAME.sqlite.sql      the store DDL for SQLite
-//   NAME.postgres.sql    the store DDL for PostgreSQL
+//   NAME.DIALECT.sql     the store DDL of every dialect (sqlite, postgres, ...):
+//                        the dialects link no client library
 //   NAME.schemas.json    one JSON Schema per kind, by kind name
 //   NAME.deps.txt        the dependency table: which member refers to which kind
 //   NAME_registry.cc     the one TU that instantiates every kind's decoder and
@@ -19,11 +19,12 @@
 #include <typeinfo>
 #include <vector>
 
-#include "codegen/json_schema.hpp"
-#include "codegen/lock.hpp"
+#include "metaport/json_schema.hpp"
+#include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
 #include "metaport/schema.hpp"
 #include "runtime/store/ddl.hpp"
+#include "runtime/store/dialect.hpp"
 #include "runtime/store/table_desc.hpp"
 
 namespace metaport::codegen {
@@ -56,7 +57,7 @@ inline std::string dependency_table(const SchemaInfo& s) {
 
 inline std::string all_json_schemas(const SchemaInfo& s) {
   Value all = Value::object();
-  for (const auto& k : s.kinds) all.set(k->name, json_schema(*k, s));
+  for (const auto& k : s.kinds) all.set(k->name, json_schema::for_kind(*k, s));
   return json::write(all) + "\n";
 }
 
@@ -117,10 +118,10 @@ int generator_main(int argc, char** argv) {
     ss << f.rdbuf();
     committed = ss.str();
   }
-  const std::string lock = lock_text(info, parse_lock(committed), regenerate);
+  const std::string lock = schema_lock::lock_text(info, schema_lock::parse_lock(committed), regenerate);
   std::string check;
   if (!committed_path.empty()) {
-    auto problems = check_lock(info, committed, regenerate);
+    auto problems = schema_lock::check_lock(info, committed, regenerate);
     if (problems.empty()) check = "OK\n";
     for (const auto& p : problems) check += "- " + p + "\n";
   } else {
@@ -151,10 +152,10 @@ int generator_main(int argc, char** argv) {
   main_cc += "\nint main(int argc, char** argv) {\n  return metaport::cli::run(metaport::generated::schema_" + id + "(), " +
              (extras != "none" ? extras + "()" : std::string("metaport::cli::SchemaExtras{}")) + ", argc, argv);\n}\n";
 
-  bool ok = write_text(out + "/" + name + ".lock", lock) && write_text(out + "/" + name + ".lockcheck.txt", check) &&
-            write_text(out + "/" + name + ".sqlite.sql", store::schema_script(*tables, store::Dialect::sqlite)) &&
-            write_text(out + "/" + name + ".postgres.sql", store::schema_script(*tables, store::Dialect::postgres)) &&
-            write_text(out + "/" + name + ".schemas.json", all_json_schemas(info)) &&
+  bool ok = write_text(out + "/" + name + ".lock", lock) && write_text(out + "/" + name + ".lockcheck.txt", check);
+  for (const store::Dialect* d : store::dialects())
+    ok = ok && write_text(out + "/" + name + "." + std::string(d->name()) + ".sql", store::schema_script(*tables, *d));
+  ok = ok && write_text(out + "/" + name + ".schemas.json", all_json_schemas(info)) &&
             write_text(out + "/" + name + ".deps.txt", dependency_table(info)) &&
             write_text(out + "/" + name + "_registry.cc", registry) && write_text(out + "/" + name + "_main.cc", main_cc);
   return ok ? 0 : 1;

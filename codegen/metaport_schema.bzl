@@ -15,7 +15,7 @@
 yields:
     NAME_model       cc_library of the headers (unless `model` names one)
     NAME_generator   the code generator, compiled against them (a host tool)
-    NAME_generated   genrule: NAME.lock, NAME.sqlite.sql, NAME.postgres.sql,
+    NAME_generated   genrule: NAME.lock, NAME.DIALECT.sql (one per store dialect),
                      NAME.schemas.json, NAME.deps.txt, NAME_registry.cc, NAME_main.cc
     NAME             cc_library: the schema's registration unit (SchemaInfo)
     metaport_NAME    cc_binary: dump/load/validate/... for this schema
@@ -28,6 +28,9 @@ struct change cannot ship without its version bump and upgrade step.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
+
+# The store dialects the generator prints a script for (runtime/store:dialects).
+_DIALECTS = ["sqlite", "postgres", "mysql"]
 
 def metaport_schema(
         name,
@@ -71,8 +74,7 @@ def metaport_schema(
     outs = [
         name + ".lock",
         name + ".lockcheck.txt",
-        name + ".sqlite.sql",
-        name + ".postgres.sql",
+    ] + [name + "." + d + ".sql" for d in _DIALECTS] + [
         name + ".schemas.json",
         name + ".deps.txt",
         name + "_registry.cc",

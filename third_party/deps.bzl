@@ -21,11 +21,13 @@ _SYSTEM_LIBRARIES = {
     "metaport_benchmark": "benchmark.BUILD",
     "metaport_sqlite3": "sqlite3.BUILD",
     "metaport_libpq": "libpq.BUILD",
+    "metaport_libmariadb": "libmariadb.BUILD",
     "metaport_libgit2": "libgit2.BUILD",
     "metaport_simdjson": "simdjson.BUILD",
     "metaport_fmt": "fmt.BUILD",
     "metaport_cli11": "cli11.BUILD",
     "metaport_zstd": "zstd.BUILD",
+    "metaport_zlib": "zlib.BUILD",
     "metaport_jemalloc": "jemalloc.BUILD",
 }
 

@@ -91,6 +91,9 @@ bool eid_named(std::string_view file) {
 
 class SerdesLayout : public metaport::Layout {
  public:
+  // Only collections place other files (their folders); the rest is placed
+  // from the entity alone, so the dump's index pass reads no other kind.
+  bool indexes(const metaport::KindInfo& kind) const override { return kind.name == "Collection"; }
   std::optional<std::vector<std::string>> index_members(const metaport::KindInfo& kind) const override {
     if (kind.name == "Collection") return std::vector<std::string>{"entity_id", "name", "slug", "parent_id"};
     return std::vector<std::string>{};

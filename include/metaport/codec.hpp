@@ -9,6 +9,7 @@
 // fields, wrong types, bad enum values, bad ids, out-of-range numbers.
 #pragma once
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -322,17 +323,27 @@ struct codec<std::map<std::string, T>> {
 };
 
 // ---- references ---------------------------------------------------------------
+// A key as a reference to a kind of this shape writes it: the string, the
+// list of parts, or the number (an integer key whose text is not a number,
+// which decoding never makes, stays its text).
+inline Value key_to_value(const Key& key, KeyShape shape) {
+  if (shape == KeyShape::integer) {
+    const std::string& s = key.first();
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!s.empty() && ec == std::errc() && end == s.data() + s.size()) return Value(v);
+    return Value(s);
+  }
+  if (shape != KeyShape::path) return Value(key.first());
+  Value::Array a;
+  for (const auto& p : key.parts) a.push_back(p ? Value(*p) : Value());
+  return Value(std::move(a));
+}
+
 namespace detail {
 template <class T>
 Value encode_key(const Key& key) {
-  using tr = kind_traits<T>;
-  if constexpr (tr::key_shape != KeyShape::path) {
-    return Value(key.first());
-  } else {
-    Value::Array a;
-    for (const auto& p : key.parts) a.push_back(p ? Value(*p) : Value());
-    return Value(std::move(a));
-  }
+  return key_to_value(key, kind_traits<T>::key_shape);
 }
 template <class T>
 void decode_key(const Value& in, Key& out, DecodeContext& ctx) {
@@ -346,6 +357,9 @@ void decode_key(const Value& in, Key& out, DecodeContext& ctx) {
   } else if constexpr (tr::key_shape == KeyShape::name) {
     if (!in.is_string() || in.as_string().empty()) return ctx.wrong_type(in, "a " + what + " name");
     out = Key(in.as_string());
+  } else if constexpr (tr::key_shape == KeyShape::integer) {
+    if (!in.is_int()) return ctx.wrong_type(in, "a " + what + " number");
+    out = Key(std::to_string(in.as_int()));
   } else {
     if (!in.is_array()) return ctx.wrong_type(in, "a " + what + " path (a list of names)");
     const auto& a = in.as_array();

@@ -18,10 +18,22 @@ struct KindInfo;
 struct Origin {
   std::string file;  // path of the file or stream name ("-" for stdin)
   Mark mark;         // line (and column) of the record within it
+  // Where the record sits inside a nested file, as a path from its root
+  // (a JuiceFS dump's FSTree.entries.docs.entries["a.txt"]); empty for files
+  // of one record per line or document. Errors about the record's members
+  // are reported under this path.
+  std::string where;
   std::string str() const {
     std::string s = file;
     if (mark.known()) s += (s.empty() ? "" : ":") + std::to_string(mark.line);
+    if (!where.empty()) s += (s.empty() ? "" : " ") + where;
     return s;
+  }
+  // A member path of the record as a path in the file: where + path.
+  std::string path_in_file(const std::string& path) const {
+    if (where.empty()) return path;
+    if (path.empty()) return where;
+    return where + (path[0] == '[' ? "" : ".") + path;
   }
 };
 

@@ -20,6 +20,8 @@ enum class KeyShape : std::uint8_t {
   entity_id,  // one NanoID string
   name,       // one free string (a database name, a user's email)
   path,       // a list of strings, some parts may be null ([db, schema, table])
+  integer,    // a 64-bit integer (a JuiceFS inode number), written as a JSON number;
+              // it is also the entity's local id in a store (docs/memory.md)
 };
 
 struct kind_defaults {

@@ -40,6 +40,8 @@ struct KindInfo {
     return nullptr;
   }
   bool key_is_single() const { return key_shape != KeyShape::path; }
+  // The key is an integer that is also the local id (KeyShape::integer).
+  bool key_is_id() const { return key_shape == KeyShape::integer; }
 };
 
 namespace detail {

@@ -31,6 +31,12 @@ class Layout {
   virtual ~Layout() = default;
   // Dump, first pass: every entity that will be written (remember what paths need).
   virtual void index(const Entity& e) = 0;
+  // Whether index() needs the entities of `kind` at all: a layout that places
+  // most kinds from the entity alone spares the dump a pass over them.
+  virtual bool indexes(const KindInfo& kind) const {
+    (void)kind;
+    return true;
+  }
   // The members index() reads from an entity of `kind` (names as on disk);
   // nullopt: it may read any. The dump then hands index() entities holding
   // only these members: it does not parse the large free-form documents

@@ -26,6 +26,7 @@ using RefSink = std::function<void(const FoundRef&)>;
 // The key written at a reference, or nullopt if it is not well-formed.
 inline std::optional<Key> key_from_value(const Value& v) {
   if (v.is_string()) return Key(v.as_string());
+  if (v.is_int()) return Key(std::to_string(v.as_int()));  // KeyShape::integer
   if (!v.is_array()) return std::nullopt;
   Key k;
   for (const auto& p : v.as_array()) {
@@ -35,12 +36,7 @@ inline std::optional<Key> key_from_value(const Value& v) {
   }
   return k;
 }
-inline Value key_to_value(const Key& k, bool single) {
-  if (single) return Value(k.first());
-  Value::Array a;
-  for (const auto& p : k.parts) a.push_back(p ? Value(*p) : Value());
-  return Value(std::move(a));
-}
+// key_to_value(const Key&, KeyShape), the inverse, is in codec.hpp.
 
 namespace detail {
 inline void typed_refs(const TypeDesc& t, const Value& v, FieldPath& path, bool top, bool nullable,

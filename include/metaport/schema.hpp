@@ -16,6 +16,8 @@
 //     static constexpr std::string_view scope_kind = "Collection";  // what `--collection` selects
 //     static constexpr int oldest_version = 1;                      // dumps this old still load
 //     static std::vector<metaport::UpgradeStep> upgrade_steps();    // see upgrade.hpp
+//     static std::unique_ptr<metaport::Totals> make_totals();       // see totals.hpp
+//     static std::vector<std::string> context_kinds();              // carried whole by dump --subdir
 //   };
 //
 // make_schema_info<MySchema>() turns it into the runtime SchemaInfo.
@@ -30,6 +32,7 @@
 #include "metaport/kind_info.hpp"
 #include "metaport/layout.hpp"
 #include "metaport/refs.hpp"
+#include "metaport/totals.hpp"
 #include "metaport/upgrade.hpp"
 
 namespace metaport {
@@ -55,6 +58,10 @@ struct SchemaInfo {
   std::string scope_kind;  // the container kind whose subtrees a partial dump selects (`--collection`)
   int oldest_version = 1;  // the oldest version whose dumps still load (through the upgrade steps)
   std::vector<UpgradeStep> upgrades;  // from older versions to this one
+  std::function<std::unique_ptr<Totals>()> make_totals;  // recomputed by load --restore (totals.hpp)
+  // Kinds a subtree dump (dump --subdir) carries whole: what any part of the
+  // content needs beside itself (a volume's Setting and Counters).
+  std::vector<std::string> context_kinds;
   std::string lock_history;  // the schema.lock text, every version (set by the generated registry)
 
   const KindInfo* find(std::string_view kind) const {
@@ -122,6 +129,8 @@ SchemaInfo make_schema_info() {
   if constexpr (requires { S::scope_kind; }) s.scope_kind = std::string(S::scope_kind);
   if constexpr (requires { S::oldest_version; }) s.oldest_version = S::oldest_version;
   if constexpr (requires { S::upgrade_steps(); }) s.upgrades = S::upgrade_steps();
+  if constexpr (requires { S::make_totals(); }) s.make_totals = [] { return S::make_totals(); };
+  if constexpr (requires { S::context_kinds(); }) s.context_kinds = S::context_kinds();
   return s;
 }
 

@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "codegen/json_schema.hpp"
-#include "codegen/lock.hpp"
+#include "metaport/json_schema.hpp"
+#include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
 #include "runtime/engine/diff.hpp"
 #include "runtime/engine/dump.hpp"
@@ -17,6 +17,7 @@
 #include "runtime/engine/upgrade_records.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/format/dump_format.hpp"
+#include "runtime/store/backend.hpp"
 #include "runtime/store/ddl.hpp"
 
 namespace fs = std::filesystem;
@@ -134,10 +135,10 @@ int cmd_seed(const SchemaInfo& schema, const SchemaExtras& extras, const std::st
 
 // The tree layout a dump or upgrade writes (--layout NAME), checked
 // against the schema's layouts; only for tree output.
-Result<std::unique_ptr<Layout>> output_layout(const SchemaInfo& schema, const std::string& name, format::Format f) {
+Result<std::unique_ptr<Layout>> output_layout(const SchemaInfo& schema, const std::string& name, std::string_view written) {
   if (name.empty()) return schema.layout();
-  if (f != format::Format::tree)
-    return make_error("--layout " + name + " is for tree dumps (a folder), not " + std::string(format::format_name(f)));
+  if (written != format::format_name(format::Format::tree))
+    return make_error("--layout " + name + " is for tree dumps (a folder), not " + std::string(written));
   auto l = schema.layout(name);
   if (!l) {
     std::string names;
@@ -147,21 +148,36 @@ Result<std::unique_ptr<Layout>> output_layout(const SchemaInfo& schema, const st
   return l;
 }
 
+// A schema format named by --format, or whose extension OUT has.
+const format::ExtraFormat* extra_format(const SchemaExtras& extras, const std::string& out, const std::string& flag) {
+  for (const auto& f : extras.formats) {
+    if (!flag.empty()) {
+      if (flag == f.name) return &f;
+      continue;
+    }
+    for (const auto& ext : f.extensions)
+      if (out.size() > ext.size() && out.ends_with(ext)) return &f;
+  }
+  return nullptr;
+}
+
 struct DumpArgs {
-  std::string store, out = "-", format, progress = "auto", layout;
+  std::string store, out = "-", format, progress = "auto", subdir, layout;
   std::vector<std::string> only, collections;
   bool no_closure = false, keep_secrets = false;
 };
 
-int cmd_dump(const SchemaInfo& schema, const DumpArgs& a) {
-  auto f = output_format(a.out, a.format);
+int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArgs& a) {
+  const format::ExtraFormat* ef = extra_format(extras, a.out, a.format);
+  auto f = ef ? Result<format::Format>(format::Format::jsonl) : output_format(a.out, a.format);
   if (!f) { print_errors(f.errors()); return kUsage; }
-  auto layout = output_layout(schema, a.layout, *f);
+  auto layout = output_layout(schema, a.layout, ef ? std::string_view(ef->name) : format::format_name(*f));
   if (!layout) { print_errors(layout.errors()); return kUsage; }
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
   Result<std::unique_ptr<format::DumpWriter>> w =
-      *f == format::Format::tree ? format::make_tree_writer(a.out, std::move(*layout)) : format::make_stream_writer(*f, a.out);
+      ef ? ef->make_writer(a.out)
+      : *f == format::Format::tree ? format::make_tree_writer(a.out, std::move(*layout)) : format::make_stream_writer(*f, a.out);
   if (!w) { print_errors(w.errors()); return kUsage; }
   engine::DumpOptions o;
   o.only = a.only;
@@ -169,13 +185,22 @@ int cmd_dump(const SchemaInfo& schema, const DumpArgs& a) {
   o.no_closure = a.no_closure;
   o.keep_secrets = a.keep_secrets;
   o.progress = want_progress(a.progress);
+  if (!a.subdir.empty()) {
+    if (!extras.subtree_root) {
+      std::fprintf(stderr, "error: --subdir: schema %s has no subdirectories\n", schema.name.c_str());
+      return kUsage;
+    }
+    o.subtree_kind = extras.subtree_kind;
+    o.subtree_root = [&](store::Store& s) { return extras.subtree_root(s, a.subdir); };
+  }
   auto r = engine::dump(**st, schema, **w, o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   for (const auto& p : r->pulled_in) std::fprintf(stderr, "pulled in from outside the selected collections: %s\n", p.c_str());
   std::size_t total = 0;
   for (const auto& [k, n] : r->counts) total += n;
   if (a.out != "-")
-    std::fprintf(stderr, "dumped %zu entities to %s (%s%s)\n", total, a.out.c_str(), std::string(format::format_name(*f)).c_str(),
+    std::fprintf(stderr, "dumped %zu entities to %s (%s%s)\n", total, a.out.c_str(),
+                 ef ? ef->name.c_str() : std::string(format::format_name(*f)).c_str(),
                  a.layout.empty() ? "" : (", layout " + a.layout).c_str());
   return kOk;
 }
@@ -203,26 +228,28 @@ Result<engine::LoadOptions> load_options(const LoadArgs& a) {
   return o;
 }
 
-format::OpenOptions open_options(const LoadArgs& a) {
+format::OpenOptions open_options(const SchemaExtras& extras, const LoadArgs& a) {
   format::OpenOptions o;
   o.layout = a.layout;
   o.keep_unknown = a.keep_unknown;
+  o.extra = extras.formats;
   return o;
 }
 
-int cmd_load(const SchemaInfo& schema, const LoadArgs& a) {
+int cmd_load(const SchemaInfo& schema, const SchemaExtras& extras, const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
-  auto reader = format::open_dump(a.in, schema, open_options(a));
+  auto reader = format::open_dump(a.in, schema, open_options(extras, a));
   if (!reader) { print_errors(reader.errors()); return kUsage; }
   auto r = engine::load(**st, schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   return print_load_report(*r, a.report, stdout);
 }
 
-int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::string& against, const LoadArgs& a) {
+int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& in, const std::string& against,
+                 const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
   std::unique_ptr<store::Store> store;
@@ -231,7 +258,7 @@ int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::str
     if (!st) { print_errors(st.errors()); return kUsage; }
     store = std::move(*st);
   }
-  auto reader = format::open_dump(in, schema, open_options(a));
+  auto reader = format::open_dump(in, schema, open_options(extras, a));
   if (!reader) { print_errors(reader.errors()); return kUsage; }
   auto r = engine::validate(store.get(), schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
@@ -257,7 +284,8 @@ int cmd_validate(const SchemaInfo& schema, const std::string& in, const std::str
 }
 
 bool looks_like_store_url(const std::string& s) {
-  return s.rfind("sqlite://", 0) == 0 || s.rfind("postgres://", 0) == 0 || s.rfind("postgresql://", 0) == 0;
+  const auto sep = s.find("://");
+  return sep != std::string::npos && store::find_backend(std::string_view(s).substr(0, sep)) != nullptr;
 }
 
 // A dump to read: a dump path as is, or a store dumped to a temporary jsonl
@@ -267,7 +295,7 @@ struct Source {
   std::unique_ptr<format::DumpReader> reader;
   ~Source() { if (!tmp.empty()) ::unlink(tmp.c_str()); }
 };
-Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const std::string& what) {
+Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& what) {
   auto src = std::make_unique<Source>();
   std::string path = what;
   if (looks_like_store_url(what)) {
@@ -284,16 +312,16 @@ Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const std:
     if (!r) return r.errors();
     path = src->tmp;
   }
-  auto r = format::open_dump(path, schema);
+  auto r = format::open_dump(path, schema, {.extra = extras.formats});
   if (!r) return r.errors();
   src->reader = std::move(*r);
   return src;
 }
 
-int cmd_diff(const SchemaInfo& schema, const std::string& a, const std::string& b, bool as_json) {
-  auto sa = open_source(schema, a);
+int cmd_diff(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& a, const std::string& b, bool as_json) {
+  auto sa = open_source(schema, extras, a);
   if (!sa) { print_errors(sa.errors()); return kUsage; }
-  auto sb = open_source(schema, b);
+  auto sb = open_source(schema, extras, b);
   if (!sb) { print_errors(sb.errors()); return kUsage; }
   auto r = engine::diff(schema, *(*sa)->reader, *(*sb)->reader);
   if (!r) { print_errors(r.errors()); return kUsage; }
@@ -412,19 +440,22 @@ int cmd_migrate(const SchemaInfo& schema, const std::string& url, bool dry_run, 
 
 int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, const std::string& json_schema_kind) {
   if (!sql.empty()) {
-    store::Dialect d;
-    if (sql == "sqlite") d = store::Dialect::sqlite;
-    else if (sql == "postgres" || sql == "postgresql") d = store::Dialect::postgres;
-    else { std::fprintf(stderr, "error: --sql %s: expected sqlite or postgres\n", sql.c_str()); return kUsage; }
+    const store::Dialect* d = store::find_dialect(sql);
+    if (!d) {
+      std::string names;
+      for (const auto* x : store::dialects()) names += (names.empty() ? "" : ", ") + std::string(x->name());
+      std::fprintf(stderr, "error: --sql %s: expected one of %s\n", sql.c_str(), names.c_str());
+      return kUsage;
+    }
     auto tables = store::tables_for(schema);
     if (!tables) { print_errors(tables.errors()); return kDataProblem; }
-    std::fputs(store::schema_script(*tables, d).c_str(), stdout);
+    std::fputs(store::schema_script(*tables, *d).c_str(), stdout);
     return kOk;
   }
   if (lock) {
     // The changelog the generated registry embedded (past versions as
     // committed, the current one from the structs): what to commit.
-    std::fputs((schema.lock_history.empty() ? codegen::lock_text(schema) : schema.lock_history).c_str(), stdout);
+    std::fputs((schema.lock_history.empty() ? schema_lock::lock_text(schema) : schema.lock_history).c_str(), stdout);
     return kOk;
   }
   if (!json_schema_kind.empty()) {
@@ -433,7 +464,7 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
       std::fprintf(stderr, "error: --json-schema %s: schema %s has no such kind\n", json_schema_kind.c_str(), schema.name.c_str());
       return kUsage;
     }
-    Value v = codegen::json_schema(*k, schema);
+    Value v = json_schema::for_kind(*k, schema);
     std::printf("%s\n", json::write(v).c_str());
     return kOk;
   }
@@ -474,11 +505,15 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   auto* dump = app.add_subcommand("dump", "write a store's content as a tree, a YAML stream or JSON lines");
   dump->add_option("STORE", da.store)->required();
   dump->add_option("OUT", da.out, "a folder (tree), FILE.yaml, FILE.jsonl (.zst compresses), - for stdout");
-  dump->add_option("--format", da.format)->check(CLI::IsMember({"tree", "yaml", "jsonl"}));
+  std::vector<std::string> dump_formats{"tree", "yaml", "jsonl"};
+  for (const auto& f : extras.formats) dump_formats.push_back(f.name);
+  dump->add_option("--format", da.format)->check(CLI::IsMember(dump_formats));
   dump->add_option("--only", da.only, "only these kinds")->expected(1, -1);
   dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
   dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
   dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them");
+  if (extras.subtree_root)
+    dump->add_option("--subdir", da.subdir, "only this subtree (a path from the root) and what it needs");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
   dump->add_option("--layout", da.layout, "tree dumps: the layout to write (" + layout_list(schema) + ")");
 
@@ -531,7 +566,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   std::string sql, json_schema_kind;
   bool lock = false;
   auto* schema_cmd = app.add_subcommand("schema", "print the schema, its SQL, its lock or a JSON Schema");
-  schema_cmd->add_option("--sql", sql, "sqlite|postgres: the store DDL");
+  schema_cmd->add_option("--sql", sql, "sqlite|postgres|mysql: the store DDL");
   schema_cmd->add_flag("--lock", lock, "the schema.lock text");
   schema_cmd->add_option("--json-schema", json_schema_kind, "the JSON Schema of one kind");
 
@@ -550,10 +585,10 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   }
   if (init->parsed()) return cmd_init(schema, url);
   if (seed->parsed()) return cmd_seed(schema, extras, url, size, progress);
-  if (dump->parsed()) return cmd_dump(schema, da);
-  if (load->parsed()) return cmd_load(schema, la);
-  if (validate->parsed()) return cmd_validate(schema, vin, against, va);
-  if (diff->parsed()) return cmd_diff(schema, diff_a, diff_b, diff_json);
+  if (dump->parsed()) return cmd_dump(schema, extras, da);
+  if (load->parsed()) return cmd_load(schema, extras, la);
+  if (validate->parsed()) return cmd_validate(schema, extras, vin, against, va);
+  if (diff->parsed()) return cmd_diff(schema, extras, diff_a, diff_b, diff_json);
   if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);
   if (migrate->parsed()) return cmd_migrate(schema, mig_url, mig_dry, mig_backup, mig_progress);
   if (schema_cmd->parsed()) return cmd_schema(schema, sql, lock, json_schema_kind);

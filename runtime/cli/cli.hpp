@@ -8,6 +8,7 @@
 
 #include "metaport/schema.hpp"
 #include "runtime/engine/load.hpp"
+#include "runtime/format/dump_format.hpp"
 #include "runtime/store/store.hpp"
 
 namespace metaport::cli {
@@ -23,6 +24,12 @@ struct SchemaExtras {
   std::size_t default_seed_size = 0;
   // demo: the main job, on SQLite (argv after "demo").
   std::function<int(const SchemaInfo&, const std::vector<std::string>& args)> demo;
+  // The schema's own dump formats (fs: juicefs), beside tree, yaml and jsonl.
+  std::vector<format::ExtraFormat> formats;
+  // dump --subdir PATH: the kind of a subtree's root, and the key of the one
+  // PATH names (looked up inside the dump's snapshot). Unset: no --subdir.
+  std::string subtree_kind;
+  std::function<Result<Key>(store::Store&, const std::string& path)> subtree_root;
 };
 
 int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** argv);

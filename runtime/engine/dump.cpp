@@ -15,6 +15,7 @@
 #include "metaport/format/json.hpp"
 #include "metaport/refs.hpp"
 #include "metaport/secret.hpp"
+#include "runtime/disk/scratch_db.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/row_json.hpp"
@@ -156,7 +157,17 @@ class Dumper {
       if (auto s = select(); !s) return s.errors();
 
     std::size_t total = 0;
-    for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
+    if (opts_.subtree_root) {
+      auto k = kind_index_.find(opts_.subtree_kind);
+      if (k == kind_index_.end()) return make_error("schema " + schema_.name + " has no kind " + opts_.subtree_kind);
+      auto key = opts_.subtree_root(store_);
+      if (!key) return key.errors();
+      auto id = store_.lookup(opts_.subtree_kind, *key);
+      if (!id) return id.errors();
+      if (!*id) return make_error("no " + opts_.subtree_kind + " " + key->str() + " in the store");
+      subtree_ = std::make_pair(k->second, **id);
+    }
+    for (std::size_t k = 0; k < schema_.kinds.size() && !subtree_; ++k) {
       if (!wanted(k)) continue;
       auto n = store_.count(schema_.kinds[k]->name);
       if (!n) return n.errors();
@@ -180,10 +191,12 @@ class Dumper {
         writer_.index(*e);
         return ok_status();
       });
+      std::vector<bool> to_index(schema_.kinds.size());
+      for (std::size_t k = 0; k < schema_.kinds.size(); ++k) to_index[k] = writer_.indexes(*schema_.kinds[k]);
       auto scanned = each_row([&](std::size_t k, const Key&, store::Row& row) -> Status {
         p.tick();
         return pipe.push(k, row);
-      });
+      }, &to_index);
       auto indexed = pipe.finish();
       if (!indexed) return indexed.errors();
       if (!scanned) return scanned.errors();
@@ -205,7 +218,9 @@ class Dumper {
       if (writer_.takes_json())
         fast[k] = std::make_unique<RowJson>(tables_[k], opts_.keep_secrets,
                                             [&](const store::Column& c, const FieldDesc& f) {
-                                              return &ref_json(c.ref_kind, f.type.ref_shape != KeyShape::path);
+                                              return f.type.ref_shape == KeyShape::integer
+                                                         ? nullptr
+                                                         : &ref_json(c.ref_kind, f.type.ref_shape);
                                             });
     }
     std::vector<std::size_t> counts(schema_.kinds.size(), 0);
@@ -272,6 +287,7 @@ class Dumper {
       if (f.type.tag != TypeDesc::Tag::Ref) continue;
       auto k = kind_index_.find(f.type.ref_kind);
       if (k == kind_index_.end() || loaded_[k->second]) continue;
+      if (schema_.kinds[k->second]->key_is_id()) continue;  // its key is its id: no map
       loaded_[k->second] = true;
       auto& m = ids_[k->second];
       auto s = store_.scan_keys(f.type.ref_kind, [&](std::int64_t i, Key key) {
@@ -285,6 +301,7 @@ class Dumper {
   std::optional<Key> key_of_id(const std::string& kind, std::int64_t id) {
     auto k = kind_index_.find(kind);
     if (k == kind_index_.end()) return std::nullopt;
+    if (schema_.kinds[k->second]->key_is_id()) return Key(std::to_string(id));
     // Read only (find, not []): the writing thread looks keys up too.
     auto m = ids_.find(k->second);
     if (m == ids_.end()) return std::nullopt;
@@ -294,15 +311,15 @@ class Dumper {
   }
 
   // The JSON text of the key of row `id` of `kind`, as a reference spells it
-  // (key_to_value(key, single)), for every row of the preloaded kind.
-  const IdKeyJson& ref_json(const std::string& kind, bool single) {
-    auto [it, fresh] = ref_json_.try_emplace({kind, single});
+  // (key_to_value(key, shape)), for every row of the preloaded kind.
+  const IdKeyJson& ref_json(const std::string& kind, KeyShape shape) {
+    auto [it, fresh] = ref_json_.try_emplace({kind, shape});
     if (fresh) {
       auto k = kind_index_.find(kind);
       if (k != kind_index_.end()) {
         std::vector<std::pair<std::int64_t, std::string>> texts;
         texts.reserve(ids_[k->second].size());
-        for (const auto& [id, key] : ids_[k->second]) texts.emplace_back(id, json::write(key_to_value(key, single)));
+        for (const auto& [id, key] : ids_[k->second]) texts.emplace_back(id, json::write(key_to_value(key, shape)));
         it->second = IdKeyJson(texts);
       }
     }
@@ -318,10 +335,12 @@ class Dumper {
   // turning the row into a document is f's business, so the jsonl path can
   // skip the Value tree.
   // f may take the row's contents (swap it out): the scan refills it.
+  // `only`, if given, narrows the kinds further.
   using RowFn = std::function<Status(std::size_t k, const Key& key, store::Row& row)>;
-  Status each_row(const RowFn& f) {
+  Status each_row(const RowFn& f, const std::vector<bool>* only = nullptr) {
+    if (subtree_) return each_subtree_row(f, only);
     for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
-      if (!wanted(k)) continue;
+      if (!wanted(k) || (only && !(*only)[k])) continue;
       const KindInfo& kind = *schema_.kinds[k];
       const store::TableDesc& table = tables_[k];
       // A kind that contains itself: hold children until their parent is out.
@@ -385,6 +404,113 @@ class Dumper {
     return ok_status();
   }
 
+  // A subtree, breadth first: the context kinds whole, then the root, and
+  // for each entity taken: what it contains (every Parent member pointing at
+  // its kind, read through that column's index; a container's contents come
+  // together, as the JuiceFS writer wants a directory's entries), then
+  // what those refer to. Only the subtree is read. The queue and the set of
+  // entities already taken live in a scratch database (docs/memory.md).
+  Status each_subtree_row(const RowFn& f, const std::vector<bool>* only) {
+    static const Key no_key;
+    auto take = [&](std::size_t k) { return wanted(k) && (!only || (*only)[k]); };
+    for (const auto& name : schema_.context_kinds) {
+      auto k = kind_index_.find(name);
+      if (k == kind_index_.end() || !take(k->second)) continue;
+      auto s = store_.scan_all(name, [&](std::int64_t, store::Row& row) { return f(k->second, no_key, row); });
+      if (!s) return s;
+    }
+    auto db = disk::ScratchDb::open("the subtree being dumped", 8);
+    if (!db) return db.errors();
+    disk::ScratchDb& q = **db;
+    if (auto s = q.exec("CREATE TABLE queue(seq INTEGER PRIMARY KEY, kind INT NOT NULL, id INT NOT NULL);"
+                        "CREATE TABLE seen(kind INT NOT NULL, id INT NOT NULL, PRIMARY KEY(kind, id)) WITHOUT ROWID;");
+        !s)
+      return s;
+    // True the first time (kind, id) is met.
+    auto first_time = [&](std::size_t k, std::int64_t id) -> Result<bool> {
+      auto& ins = q.stmt("INSERT OR IGNORE INTO seen(kind, id) VALUES(?1, ?2)");
+      ins.bind(1, static_cast<std::int64_t>(k)).bind(2, id);
+      if (auto s = ins.run(); !s) return s.errors();
+      return q.changes() > 0;
+    };
+    auto enqueue = [&](std::size_t k, std::int64_t id) -> Status {
+      auto& ins = q.stmt("INSERT INTO queue(kind, id) VALUES(?1, ?2)");
+      ins.bind(1, static_cast<std::int64_t>(k)).bind(2, id);
+      return ins.run();
+    };
+    // The containers' members: (kind, member) for every Parent member, by target kind.
+    std::vector<std::vector<std::pair<std::size_t, std::string>>> contents(schema_.kinds.size());
+    for (std::size_t k = 0; k < schema_.kinds.size(); ++k)
+      for (const auto& fd : schema_.kinds[k]->fields)
+        if (fd.type.tag == TypeDesc::Tag::Ref && fd.type.parent)
+          if (auto t = kind_index_.find(fd.type.ref_kind); t != kind_index_.end())
+            contents[t->second].emplace_back(k, fd.name);
+    // After an entity is written: what it refers to joins the queue.
+    auto follow = [&](std::size_t k, const store::Row& row) -> Status {
+      const store::TableDesc& t = tables_[k];
+      for (std::size_t c = store::TableDesc::kFirstMember; c < t.columns.size(); ++c) {
+        if (t.columns[c].type != store::ColumnType::Ref || !row[c].is_int()) continue;
+        auto target = kind_index_.find(t.columns[c].ref_kind);
+        if (target == kind_index_.end()) continue;
+        auto fresh = first_time(target->second, row[c].as_int());
+        if (!fresh) return fresh.errors();
+        if (*fresh)
+          if (auto s = enqueue(target->second, row[c].as_int()); !s) return s;
+      }
+      return ok_status();
+    };
+    if (auto fresh = first_time(subtree_->first, subtree_->second); !fresh) return fresh.errors();
+    if (auto s = enqueue(subtree_->first, subtree_->second); !s) return s;
+    for (std::int64_t seq = 0;;) {
+      std::size_t k;
+      std::int64_t id;
+      bool expand_only;
+      {
+        auto& next = q.stmt("SELECT seq, kind, id FROM queue WHERE seq > ?1 ORDER BY seq LIMIT 1");
+        next.bind(1, seq);
+        auto row = next.step();
+        if (!row) return row.errors();
+        if (!*row) break;
+        seq = next.int_at(0);
+        const std::int64_t kind = next.int_at(1);
+        expand_only = kind < 0;
+        k = static_cast<std::size_t>(expand_only ? -1 - kind : kind);
+        id = next.int_at(2);
+        next.reset();
+      }
+      if (!expand_only) {
+        auto row = store_.fetch(schema_.kinds[k]->name, id);
+        if (!row) return row.errors();
+        if (!*row) continue;  // a dangling reference in the store: its load will say so
+        store::Row r = std::move(**row);
+        if (auto s = follow(k, r); !s) return s;
+        if (take(k))
+          if (auto s = f(k, no_key, r); !s) return s;
+      }
+      for (const auto& [ck, member] : contents[k]) {
+        auto s = store_.scan_children(schema_.kinds[ck]->name, member, id, [&](std::int64_t cid, store::Row& crow) -> Status {
+          auto fresh = first_time(ck, cid);
+          if (!fresh) return fresh.errors();
+          if (!*fresh) return ok_status();
+          if (auto st = follow(ck, crow); !st) return st;
+          // Its own contents later, through the queue.
+          if (!contents[ck].empty())
+            if (auto st = enqueue_expanded(q, ck, cid); !st) return st;
+          return take(ck) ? f(ck, no_key, crow) : ok_status();
+        });
+        if (!s) return s;
+      }
+    }
+    return ok_status();
+  }
+  // A child already written whose own contents are still to read: queued
+  // with its kind negated (fetched again only for its contents).
+  Status enqueue_expanded(disk::ScratchDb& q, std::size_t k, std::int64_t id) {
+    auto& ins = q.stmt("INSERT INTO queue(kind, id) VALUES(?1, ?2)");
+    ins.bind(1, -1 - static_cast<std::int64_t>(k)).bind(2, id);
+    return ins.run();
+  }
+
   // The key the container member (column `c`) of a row names, as the
   // entity's document spells it; nullopt when absent or null. A row the
   // conversion would refuse is not held back: the conversion reports it.
@@ -400,7 +526,7 @@ class Dumper {
     auto target = key_of_id(col.ref_kind, v.as_int());
     if (!target) return std::nullopt;
     const FieldDesc& f = t.kind->fields[static_cast<std::size_t>(col.field)];
-    return key_from_value(key_to_value(*target, f.type.ref_shape != KeyShape::path));
+    return key_from_value(key_to_value(*target, f.type.ref_shape));
   }
 
   bool selected(std::size_t k, const Key& key) const {
@@ -500,8 +626,9 @@ class Dumper {
   std::unordered_map<std::string, std::size_t> kind_index_;
   std::unordered_map<std::size_t, std::unordered_map<std::int64_t, Key>> ids_;
   std::unordered_map<std::size_t, bool> loaded_;
-  std::map<std::pair<std::string, bool>, IdKeyJson> ref_json_;  // (kind, single) -> id -> key text
+  std::map<std::pair<std::string, KeyShape>, IdKeyJson> ref_json_;  // (kind, shape) -> id -> key text
   std::vector<std::unordered_set<std::string>> selection_;
+  std::optional<std::pair<std::size_t, std::int64_t>> subtree_;  // (kind, id) of --subdir's root
   store::KeyLookup lookup_ = [this](const std::string& kind, std::int64_t id) { return key_of_id(kind, id); };
   DumpReport report_;
 };

@@ -3,6 +3,7 @@
 // the schema's order, within a kind by key, containers before their contents
 // when a kind contains itself (collections in collections).
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,13 @@ struct DumpOptions {
   bool no_closure = false;         // with roots: references outside them are errors instead of pulled in
   bool keep_secrets = false;
   bool progress = false;
+  // A subtree (fs: dump --subdir): the entity of kind `subtree_kind` whose
+  // key `subtree_root` finds (called inside the dump's snapshot), what it
+  // contains (Parent members, read through their indexes), what that
+  // refers to, and so on; plus the schema's context kinds whole (a volume's
+  // Setting and Counters). Nothing else is read.
+  std::string subtree_kind;
+  std::function<Result<Key>(store::Store&)> subtree_root;
 };
 
 struct DumpReport {

@@ -3,7 +3,7 @@
 #include <ctime>
 #include <unordered_map>
 
-#include "codegen/lock.hpp"
+#include "metaport/schema_lock.hpp"
 #include "runtime/engine/load.hpp"
 #include "runtime/engine/present.hpp"
 #include "runtime/format/dump_format.hpp"
@@ -18,8 +18,8 @@ std::string default_backup_path(const store::Store& st, const SchemaInfo& schema
   char stamp[32];
   std::time_t now = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
-  std::string base = st.dialect() == store::Dialect::sqlite ? st.display_url() : schema.name;
-  if (base.rfind("sqlite://", 0) == 0) base = base.substr(9);
+  // Beside a store file; in the working directory for a server's store.
+  const std::string base = st.url().path.empty() ? schema.name : st.url().path;
   return base + ".v" + std::to_string(version) + "-backup-" + stamp + ".jsonl";
 }
 
@@ -77,7 +77,7 @@ Result<MigrateReport> migrate(store::Store& st, const SchemaInfo& schema, const 
   if (s.version < schema.oldest_version)
     return make_error(st.display_url() + " is at " + schema.name + " version " + std::to_string(s.version) +
                       "; the oldest version this metaport upgrades is " + std::to_string(schema.oldest_version));
-  auto old = codegen::schema_at_version(schema, s.version);
+  auto old = schema_lock::schema_at_version(schema, s.version);
   if (!old) return old.errors();
   // The old layout must be exactly what the store holds (the fingerprint).
   if (auto c = st.check_schema(*old); !c) return c.errors();

@@ -91,6 +91,9 @@ std::string LoadReport::text() const {
       out += "  " + who + "\n";
       for (const auto& e : f.errors) out += "    " + e.to_string() + "\n";
     }
+    if (unlisted + unlisted_other)
+      out += "  ... and " + std::to_string(unlisted + unlisted_other) + " more failures (the first " +
+             std::to_string(kMaxListed) + " are listed)\n";
   }
   if (dry_run) out += "dry run: nothing was written\n";
   else if (!committed) out += "nothing was written (the load was rolled back)\n";
@@ -116,12 +119,14 @@ Value LoadReport::json() const {
     x.set("key", f.key);
     x.set("file", f.origin.file);
     x.set("line", static_cast<long long>(f.origin.mark.line));
+    if (!f.origin.where.empty()) x.set("where", f.origin.where);
     Value es = Value::array();
     for (const auto& e : f.errors) es.push_back(error_json(e));
     x.set("errors", std::move(es));
     fs.push_back(std::move(x));
   }
   v.set("failures", std::move(fs));
+  v.set("failures_not_listed", static_cast<long long>(unlisted + unlisted_other));
   Value st = Value::array();
   for (const auto& s : stubs) st.push_back(s);
   v.set("stubs", std::move(st));

@@ -23,8 +23,14 @@ struct Failure {
 };
 
 struct LoadReport {
+  // At most this many failures are listed with their errors; the others are
+  // counted (a broken dump of ten million records must not fill memory).
+  static constexpr std::size_t kMaxListed = 1000;
+
   std::map<std::string, KindCounts> kinds;
   std::vector<Failure> failures;
+  std::size_t unlisted = 0;        // failures past kMaxListed, of known kinds (in kinds[].failed)
+  std::size_t unlisted_other = 0;  // failures past kMaxListed of unreadable records or unknown kinds
   std::vector<std::string> stubs;         // "Table [\"db\",null,\"t\"]" created by --stub-missing
   std::vector<std::string> placeholders;  // users created because the target lacked them
   std::size_t remapped = 0;               // references re-attributed by --user
@@ -47,7 +53,14 @@ struct LoadReport {
     // records, kinds the schema lacks) only in the list.
     for (const auto& f : failures) n += f.kind.empty() || !kinds.count(f.kind) ? 1 : 0;
     for (const auto& [k, c] : kinds) n += c.failed;
-    return n;
+    return n + unlisted_other;
+  }
+  // Lists a failure, or counts it past kMaxListed. `of_known_kind`: it is
+  // also counted in kinds[f.kind].failed.
+  void add_failure(Failure f, bool of_known_kind) {
+    if (failures.size() < kMaxListed) failures.push_back(std::move(f));
+    else if (of_known_kind) ++unlisted;
+    else ++unlisted_other;
   }
   std::string text() const;
   Value json() const;

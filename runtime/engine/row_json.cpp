@@ -106,7 +106,7 @@ bool RowJson::append(const store::Row& row, std::string& out) {
     }
     if (!keep_secrets_ && col.secret == Secret::whole) {
       if (c.type == ColumnType::Json && !checker_.check(s.as_text())) return decline();  // the parse may fail
-      if (c.type == ColumnType::Ref && !col.refs->find(s.as_int())) return decline();  // dangling: an error
+      if (c.type == ColumnType::Ref && col.refs && !col.refs->find(s.as_int())) return decline();  // dangling: an error
       json::write_string(out, kRedacted);
       continue;
     }
@@ -129,6 +129,10 @@ bool RowJson::append(const store::Row& row, std::string& out) {
         out += s.as_text();
         break;
       case ColumnType::Ref: {
+        if (!col.refs) {  // an integer key: the id is the key
+          json::write(out, Value(static_cast<long long>(s.as_int())));
+          break;
+        }
         const auto key = col.refs->find(s.as_int());
         if (!key) return decline();
         out += *key;

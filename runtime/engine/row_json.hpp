@@ -65,7 +65,8 @@ class IdKeyJson {
 class RowJson {
  public:
   // For each reference column, `refs(column)` gives the id -> key text map of
-  // its target kind (as the column's field spells the key).
+  // its target kind (as the column's field spells the key); nullptr for a
+  // kind whose integer key is its id (KeyShape::integer): the id is written.
   RowJson(const store::TableDesc& table, bool keep_secrets,
           const std::function<const IdKeyJson*(const store::Column&, const FieldDesc&)>& refs);
 

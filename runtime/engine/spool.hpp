@@ -22,6 +22,7 @@ class Spool {
   // Makes everything appended readable (call once, before the reads).
   Status flush();
   Status read(std::uint64_t off, std::uint32_t len, std::string& out) const;  // thread-safe (pread)
+  std::uint64_t size() const { return size_; }
 
  private:
   std::FILE* f_ = nullptr;

@@ -152,6 +152,7 @@ class TreeWriter : public DumpWriter {
     }
   }
   bool needs_index() const override { return true; }
+  bool indexes(const KindInfo& kind) const override { return layout_->indexes(kind); }
   void index(const Entity& e) override { layout_->index(e); }
   std::optional<std::vector<std::string>> index_members(const KindInfo& kind) const override {
     return layout_->index_members(kind);
@@ -644,7 +645,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     return make_error("--layout " + options.layout + " is for trees (folders); " + in_path + " is not a folder");
   auto in = io::open_input(in_path);
   if (!in) return in.errors();
-  // Sniff the first non-blank byte.
+  // Sniff the first non-blank byte, and for the extra formats a little more.
   char c = 0;
   std::string head;
   for (;;) {
@@ -654,6 +655,15 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     head += c;
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
   }
+  const auto& extra = options.extra;
+  if (!extra.empty())
+    while (head.size() < 256) {
+      char more[256];
+      auto n = (*in)->read(more, 256 - head.size());
+      if (!n) return n.errors();
+      if (*n == 0) break;
+      head.append(more, *n);
+    }
   struct Prefixed : io::Input {
     Prefixed(std::unique_ptr<io::Input> in, std::string head) : in_(std::move(in)), head_(std::move(head)) {}
     Result<std::size_t> read(char* buf, std::size_t n) override {
@@ -670,6 +680,8 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     std::string head_;
   };
   auto input = std::make_unique<Prefixed>(std::move(*in), head);
+  for (const auto& f : extra)
+    if (f.sniff && f.sniff(head)) return f.open_reader(std::move(input));
   if (c == '{') {
     auto r = std::make_unique<JsonlReader>(std::move(input));
     if (auto s = r->open(); !s) return s.errors();

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ class DumpWriter {
   virtual ~DumpWriter() = default;
   // The tree format places files by a Layout that must see every entity first.
   virtual bool needs_index() const { return false; }
+  virtual bool indexes(const KindInfo&) const { return true; }  // Layout::indexes
   virtual void index(const Entity&) {}
   // The members index() reads (Layout::index_members): the entities it gets
   // may hold only those. nullopt: the whole document.
@@ -95,6 +97,12 @@ struct RawRecord {
   std::string path;  // trees: the file; streams: the stream's name
   std::string rel;   // trees: the path below the tree's root
   Mark at;           // streams: the record's first line
+  // A reader that splits and parses in one pass (a nested document read
+  // piece by piece: a JuiceFS dump) hands the record over parsed; its
+  // parse() then only moves these.
+  std::string kind;
+  Value doc;
+  std::string where;  // Origin::where
 };
 
 enum class Parsed { record, skipped, failed };
@@ -135,16 +143,30 @@ class DumpReader {
   virtual std::vector<std::string> ignored() const { return {}; }
 };
 
+// A schema's own dump format beside tree, yaml and jsonl (the fs schema's
+// `juicefs`: the JSON `juicefs dump` writes). Chosen for a dump by --format
+// or OUT's extension, for a load by the input's first bytes.
+struct ExtraFormat {
+  std::string name;
+  std::vector<std::string> extensions;  // ".json", ".json.gz", ...
+  // Whether an input starting with these bytes (decompressed; up to 256) is one.
+  std::function<bool(std::string_view head)> sniff;
+  std::function<Result<std::unique_ptr<DumpReader>>(std::unique_ptr<io::Input>)> open_reader;
+  std::function<Result<std::unique_ptr<DumpWriter>>(const std::string& out_path)> make_writer;
+};
+
 struct OpenOptions {
   // Trees: the schema's layout to read with ("" : the one whose files the
   // folder holds, see Layout::recognizes; a folder with metaport.yaml, or
   // that no other layout recognizes, is read with the default one).
   std::string layout;
   bool keep_unknown = false;  // members the layout does not know are carried (--keep-unknown)
+  std::span<const ExtraFormat> extra;  // the schema's own formats, recognised by their first bytes
 };
 
-// Detects the format: a directory is a tree; otherwise the first byte tells
-// JSON lines ('{') from a YAML stream. "-" reads stdin.
+// Detects the format: a directory is a tree; otherwise the first bytes tell
+// one of `options.extra` formats, JSON lines ('{') or a YAML stream. "-"
+// reads stdin.
 Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
                                               const OpenOptions& options = {});
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include <cerrno>
@@ -114,6 +115,42 @@ class ZstdOutput : public Output {
   std::vector<char> out_;
 };
 
+// gzip (zlib's deflate with the gzip wrapper), for the .gz files JuiceFS users keep.
+class GzipOutput : public Output {
+ public:
+  explicit GzipOutput(std::unique_ptr<Output> inner) : inner_(std::move(inner)) {
+    ok_ = deflateInit2(&z_, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    out_.resize(1 << 16);
+  }
+  ~GzipOutput() override { deflateEnd(&z_); }
+  Status write(std::string_view bytes) override { return pump(bytes, Z_NO_FLUSH); }
+  Status close() override {
+    if (auto s = pump({}, Z_FINISH); !s) return s;
+    return inner_->close();
+  }
+
+ private:
+  Status pump(std::string_view bytes, int mode) {
+    if (!ok_) return make_error("cannot start gzip compression");
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    z_.avail_in = static_cast<uInt>(bytes.size());
+    for (;;) {
+      z_.next_out = reinterpret_cast<Bytef*>(out_.data());
+      z_.avail_out = static_cast<uInt>(out_.size());
+      const int rc = deflate(&z_, mode);
+      if (rc == Z_STREAM_ERROR) return make_error("gzip compression failed");
+      const std::size_t have = out_.size() - z_.avail_out;
+      if (have)
+        if (auto s = inner_->write(std::string_view(out_.data(), have)); !s) return s;
+      if (mode == Z_FINISH ? rc == Z_STREAM_END : (z_.avail_in == 0 && z_.avail_out != 0)) return ok_status();
+    }
+  }
+  std::unique_ptr<Output> inner_;
+  z_stream z_{};
+  bool ok_ = false;
+  std::vector<char> out_;
+};
+
 class FdInput : public Input {
  public:
   FdInput(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {}
@@ -180,6 +217,51 @@ class ZstdInput : public Input {
   bool eof_ = false;
 };
 
+class GzipInput : public Input {
+ public:
+  explicit GzipInput(std::unique_ptr<Input> inner) : inner_(std::move(inner)) {
+    ok_ = inflateInit2(&z_, 15 + 32) == Z_OK;  // gzip or zlib, by its header
+    in_.resize(1 << 16);
+  }
+  ~GzipInput() override { inflateEnd(&z_); }
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    if (!ok_) return make_error(name() + ": cannot start gzip decompression");
+    for (;;) {
+      if (z_.avail_in == 0 && !eof_) {
+        auto r = inner_->read(in_.data(), in_.size());
+        if (!r) return r.errors();
+        if (*r == 0) eof_ = true;
+        z_.next_in = reinterpret_cast<Bytef*>(in_.data());
+        z_.avail_in = static_cast<uInt>(*r);
+      }
+      if (ended_) {
+        if (z_.avail_in == 0 && eof_) return std::size_t{0};
+        if (z_.avail_in == 0) continue;
+        inflateReset(&z_);  // another gzip member follows (as gzip -c a b > c makes)
+        ended_ = false;
+      }
+      z_.next_out = reinterpret_cast<Bytef*>(buf);
+      z_.avail_out = static_cast<uInt>(n);
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) ended_ = true;
+      else if (rc != Z_OK && rc != Z_BUF_ERROR) return make_error(name() + ": corrupt gzip data");
+      const std::size_t got = n - z_.avail_out;
+      if (got > 0) return got;
+      if (eof_ && z_.avail_in == 0) {
+        if (!ended_) return make_error(name() + ": truncated gzip data");
+        return std::size_t{0};
+      }
+    }
+  }
+  const std::string& name() const override { return inner_->name(); }
+
+ private:
+  std::unique_ptr<Input> inner_;
+  z_stream z_{};
+  bool ok_ = false, eof_ = false, ended_ = false;
+  std::vector<char> in_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Output>> open_output(const std::string& path) {
@@ -196,6 +278,7 @@ Result<std::unique_ptr<Output>> open_output(const std::string& path) {
     out = std::make_unique<FdOutput>(fd, path, tmp, path);
   }
   if (path.size() > 4 && path.ends_with(".zst")) out = std::make_unique<ZstdOutput>(std::move(out));
+  else if (path.size() > 3 && path.ends_with(".gz")) out = std::make_unique<GzipOutput>(std::move(out));
   return out;
 }
 
@@ -221,6 +304,9 @@ Result<std::unique_ptr<Input>> open_input(const std::string& path) {
   if (got == 4 && static_cast<unsigned char>(magic[0]) == 0x28 && static_cast<unsigned char>(magic[1]) == 0xB5 &&
       static_cast<unsigned char>(magic[2]) == 0x2F && static_cast<unsigned char>(magic[3]) == 0xFD)
     return std::unique_ptr<Input>(std::make_unique<ZstdInput>(std::move(in)));
+  // gzip: 1F 8B.
+  if (got >= 2 && static_cast<unsigned char>(magic[0]) == 0x1F && static_cast<unsigned char>(magic[1]) == 0x8B)
+    return std::unique_ptr<Input>(std::make_unique<GzipInput>(std::move(in)));
   return std::unique_ptr<Input>(std::move(in));
 }
 

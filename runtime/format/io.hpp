@@ -28,9 +28,9 @@ class Input {
   virtual const std::string& name() const = 0;
 };
 
-// "-" => stdout. A path ending in ".zst" is compressed.
+// "-" => stdout. A path ending in ".zst" (zstd) or ".gz" (gzip) is compressed.
 Result<std::unique_ptr<Output>> open_output(const std::string& path);
-// "-" => stdin. Compressed input is recognised by its magic bytes, not its name.
+// "-" => stdin. Compressed input (zstd, gzip) is recognised by its magic bytes, not its name.
 Result<std::unique_ptr<Input>> open_input(const std::string& path);
 
 // Reads an input line by line (LF, a trailing CR is kept: callers decide).

@@ -224,7 +224,7 @@ Result<Entity> entity_value_from_row(const TableDesc& t, const Row& row, const K
         if (!target)
           return member_error(t, key, f, "refers to local id " + std::to_string(s.as_int()) + " of " + c.ref_table +
                                              ", which has no such row");
-        obj.emplace_back(f.name, key_to_value(*target, f.type.ref_shape != KeyShape::path));
+        obj.emplace_back(f.name, key_to_value(*target, f.type.ref_shape));
         break;
       }
     }

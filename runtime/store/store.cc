@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "runtime/store/postgres_store.hpp"
+#include "runtime/store/backend.hpp"
 #include "runtime/store/sql_store_base.hpp"
-#include "runtime/store/sqlite_store.hpp"
 
 namespace metaport::store {
 
@@ -148,8 +147,16 @@ Status SqlStoreBase::create_schema(const SchemaInfo& schema) {
   if (auto st = begin_write(); !st) return st;
   auto abort = [&](Status st) {
     (void)rollback();
+    // MySQL commits each DDL statement: take back the tables made so far
+    // (none of these names existed: checked above), so the store is as it was.
+    if (!dialect().transactional_ddl()) {
+      for (auto it = tables->rbegin(); it != tables->rend(); ++it) (void)exec("DROP TABLE IF EXISTS " + quote_ident(it->table));
+      for (const char* b : {"mp_meta", "mp_schema_version"}) (void)exec(std::string("DROP TABLE IF EXISTS ") + quote_ident(b));
+    }
     return st;
   };
+  // The version row comes last: with non-transactional DDL (MySQL), a store
+  // interrupted halfway records no schema, and a later init says so.
   for (const auto& sql : schema_sql(*tables, dialect()))
     if (auto st = exec(sql); !st) return abort(st);
   auto ins = query("INSERT INTO \"mp_schema_version\" (\"schema\", \"version\", \"lock_fingerprint\") VALUES (" +
@@ -177,8 +184,8 @@ Status SqlStoreBase::replace_schema(const SchemaInfo& schema) {
   // Referencing tables first is not needed: every table goes in the same
   // transaction (PostgreSQL: CASCADE drops the foreign-key constraints).
   for (auto it = tables_.rbegin(); it != tables_.rend(); ++it)
-    if (auto st = exec("DROP TABLE " + quote_ident(it->table) + (dialect() == Dialect::postgres ? " CASCADE" : "")); !st)
-      return fail(st.errors().list().front());
+    for (const auto& sql : dialect().to_sql(sql::DropTable{it->table}))
+      if (auto st = exec(sql); !st) return fail(st.errors().list().front());
   for (const auto& t : *tables)
     for (const auto& sql : to_sql(t, dialect()))
       if (auto st = exec(sql); !st) return fail(st.errors().list().front());
@@ -244,8 +251,9 @@ Result<bool> SqlStoreBase::is_empty() {
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const OpenOptions& options) {
   auto parsed = parse_store_url(url);
   if (!parsed) return parsed.errors();
-  if (parsed->dialect == Dialect::sqlite) return open_sqlite_store(std::move(*parsed), options);
-  return open_postgres_store(std::move(*parsed), options);
+  const Backend* b = find_backend(parsed->scheme);
+  if (!b) return make_error("unsupported store URL '" + parsed->display + "'");  // parse_store_url found it
+  return b->open(std::move(*parsed), options);
 }
 
 }  // namespace metaport::store

@@ -1,6 +1,6 @@
 // Store: the small, non-template interface through which the engine reads and
-// writes a store, whatever the engine behind it (SQLite file, PostgreSQL
-// server). Tables are named by kind ("Card"), rows are Rows (row.hpp converts
+// writes a store, whatever the engine behind it (SQLite file, PostgreSQL or
+// MySQL/MariaDB server: one folder each under runtime/store/, backend.hpp). Tables are named by kind ("Card"), rows are Rows (row.hpp converts
 // entities), local ids are int64 and never leave the instance.
 //
 //   auto s = open_store("sqlite://metabase.db", {.create = true});
@@ -21,7 +21,7 @@
 
 #include "metaport/result.hpp"
 #include "metaport/schema.hpp"
-#include "runtime/store/ddl.hpp"
+#include "runtime/store/dialect.hpp"
 #include "runtime/store/sql_value.hpp"
 #include "runtime/store/store_url.hpp"
 #include "runtime/store/table_desc.hpp"
@@ -56,7 +56,8 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  Dialect dialect() const { return url_.dialect; }
+  const Dialect& dialect() const { return *url_.dialect; }
+  const StoreUrl& url() const { return url_; }
   const std::string& display_url() const { return url_.display; }
 
   // ---- schema ---------------------------------------------------------------
@@ -113,6 +114,12 @@ class Store {
   // (a dump's: its lookups are preloaded). PostgreSQL streams the table in
   // one COPY instead of keyset pages; SQLite's scan already streams.
   virtual Status scan_all(std::string_view kind, const RowSink& sink) { return scan(kind, sink); }
+  // The rows whose reference member `member` (its on-disk name) holds
+  // `target_id`, in the kind's scan order: a container's contents read
+  // through the foreign key's index, not by scanning the table (a directory's
+  // entries for dump --subdir). Bounded memory; the sink may call the store.
+  virtual Status scan_children(std::string_view kind, std::string_view member, std::int64_t target_id,
+                               const RowSink& sink) = 0;
   // (local id, key) of every row, in mp_key order; cheap (index only).
   virtual Status scan_keys(std::string_view kind, const KeySink& sink) = 0;
   virtual Result<std::optional<std::int64_t>> lookup(std::string_view kind, const Key& key) = 0;
@@ -154,10 +161,10 @@ class Store {
   TxState tx_ = TxState::none;
 };
 
-// Opens (connects to) the store named by `url`. Errors: a malformed URL
-// (see parse_store_url), a missing SQLite file without `create`, a file that
-// is not an SQLite database, an unreachable PostgreSQL server, wrong
-// credentials, a missing database.
+// Opens (connects to) the store named by `url`, through the backend its
+// scheme names. Errors: a malformed URL (see parse_store_url), a missing
+// SQLite file without `create`, a file that is not an SQLite database, an
+// unreachable server, wrong credentials, a missing database.
 Result<std::unique_ptr<Store>> open_store(std::string_view url, const OpenOptions& options = {});
 
 }  // namespace metaport::store

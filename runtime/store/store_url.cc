@@ -1,15 +1,46 @@
 #include "runtime/store/store_url.hpp"
 
-#include <libpq-fe.h>
+#include <algorithm>
+#include <list>
 
-#include <memory>
+#include "runtime/store/backend.hpp"
 
 namespace metaport::store {
 
 namespace {
+// Filled during static initialisation by the linked backends.
+std::list<Backend>& registry() {
+  static std::list<Backend> all;
+  return all;
+}
+}  // namespace
 
-constexpr std::string_view kForms =
-    "expected sqlite://RELATIVE/PATH, sqlite:///ABSOLUTE/PATH, postgres://... or postgresql://...";
+bool register_backend(const Backend& b) {
+  registry().push_back(b);
+  return true;
+}
+
+std::vector<const Backend*> backends() {
+  std::vector<const Backend*> out;
+  for (const auto& b : registry()) out.push_back(&b);
+  std::stable_sort(out.begin(), out.end(), [](const Backend* a, const Backend* b) { return a->order < b->order; });
+  return out;
+}
+
+const Backend* find_backend(std::string_view scheme) {
+  for (const auto& b : registry())
+    for (auto s : b.schemes)
+      if (s == scheme) return &b;
+  return nullptr;
+}
+
+std::string store_url_forms() {
+  std::string out;
+  const auto all = backends();
+  for (std::size_t i = 0; i < all.size(); ++i)
+    out += (i ? ", " : "") + std::string(all[i]->forms);
+  return out.empty() ? "no store engine is linked into this program" : out;
+}
 
 std::string mask_password(std::string_view url) {
   // scheme://user:password@host... -> scheme://user:***@host...
@@ -32,45 +63,26 @@ std::string mask_password(std::string_view url) {
   return s;
 }
 
-}  // namespace
-
 Result<StoreUrl> parse_store_url(std::string_view url) {
-  StoreUrl out;
-  if (url.empty()) return make_error("empty store URL: " + std::string(kForms));
-  if (url.rfind("sqlite:", 0) == 0) {
-    if (url.rfind("sqlite://", 0) != 0)
-      return make_error("bad store URL '" + std::string(url) + "': " + std::string(kForms));
-    out.dialect = Dialect::sqlite;
-    out.path = std::string(url.substr(9));  // after "sqlite://": "rel/x.db" or "/abs/x.db"
-    out.display = std::string(url);
-    if (out.path.empty() || out.path == "/")
-      return make_error("bad store URL '" + out.display + "': no database file path (" + std::string(kForms) + ")");
-    if (out.path.back() == '/')
-      return make_error("bad store URL '" + out.display + "': the path names a directory, not a database file");
-    if (out.path.find('?') != std::string::npos)
-      return make_error("bad store URL '" + out.display +
-                        "': sqlite:// URLs take no parameters (the store sets WAL, foreign keys and timeouts itself)");
-    return out;
+  if (url.empty()) return make_error("empty store URL: expected " + store_url_forms());
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos) {
+    // "sqlite:metabase.db": a known scheme, badly written.
+    const auto colon = url.find(':');
+    if (colon != std::string_view::npos && find_backend(url.substr(0, colon)))
+      return make_error("bad store URL '" + mask_password(url) + "': expected " + store_url_forms());
+    std::string hint;
+    if (find_backend("sqlite")) hint = " (for a SQLite file, write sqlite://" + std::string(url) + ")";
+    return make_error("unsupported store URL '" + mask_password(url) + "': expected " + store_url_forms() + hint);
   }
-  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-    out.dialect = Dialect::postgres;
-    out.conninfo = std::string(url);
-    out.display = mask_password(url);
-    // Let libpq judge the URI (it knows every parameter); report its words.
-    char* err = nullptr;
-    PQconninfoOption* opts = PQconninfoParse(out.conninfo.c_str(), &err);
-    if (!opts) {
-      std::string msg = err ? err : "out of memory";
-      if (err) PQfreemem(err);
-      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-      return make_error("bad store URL '" + out.display + "': " + msg);
-    }
-    PQconninfoFree(opts);
-    return out;
+  const Backend* b = find_backend(url.substr(0, sep));
+  if (!b) return make_error("unsupported store URL '" + mask_password(url) + "': expected " + store_url_forms());
+  auto parsed = b->parse(url);
+  if (parsed) {
+    parsed->dialect = b->dialect;
+    parsed->scheme = std::string(url.substr(0, sep));
   }
-  std::string hint;
-  if (url.find("://") == std::string::npos) hint = " (for a SQLite file, write sqlite://" + std::string(url) + ")";
-  return make_error("unsupported store URL '" + mask_password(url) + "': " + std::string(kForms) + hint);
+  return parsed;
 }
 
 }  // namespace metaport::store

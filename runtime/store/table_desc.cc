@@ -1,5 +1,6 @@
 #include "runtime/store/table_desc.hpp"
 
+#include <charconv>
 #include <set>
 
 #include "metaport/slug.hpp"
@@ -111,12 +112,22 @@ std::string key_text(const Key& key, bool single) {
 
 std::optional<Key> key_from_text(std::string_view text, bool single) { return Key::parse(text, single); }
 
+Result<std::int64_t> integer_key_id(const Key& key) {
+  const std::string& s = key.first();
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (key.size() != 1 || s.empty() || ec != std::errc() || end != s.data() + s.size())
+    return make_error("'" + key.str() + "' is not an integer key");
+  return v;
+}
+
 Result<TableDesc> table_for(const KindInfo& kind, const SchemaInfo& schema) {
   TableDesc t;
   t.kind = &kind;
   t.kind_name = kind.name;
   t.table = table_name_for_kind(kind.name);
   t.key_single = kind.key_is_single();
+  t.key_is_id = kind.key_is_id();
 
   Column key;
   key.name = "mp_key";

@@ -61,6 +61,10 @@ struct TableDesc {
   std::string kind_name;
   std::string table;            // SQL identifier
   bool key_single = true;       // mp_key is the raw string (not a JSON array)
+  // The key is an integer and the row's mp_id is that integer
+  // (KeyShape::integer): references need no key map, and scans go in mp_id
+  // order (numeric, and the table's own order on SQLite).
+  bool key_is_id = false;
   std::vector<Column> columns;  // Row order; the implicit mp_id comes first in SQL
   // The mp_redacted_paths column (last), npos for kinds without secrets
   // inside containers. Members are the columns [kFirstMember, members_end()).
@@ -74,6 +78,9 @@ struct TableDesc {
   // name; npos when there is none.
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   std::size_t column_index(std::string_view sql_name) const;
+  // The column scans are ordered by, quoted: "mp_key" (bytewise), or "mp_id"
+  // for integer keys (key_is_id).
+  std::string_view order_column() const { return key_is_id ? "\"mp_id\"" : "\"mp_key\""; }
   std::size_t member_column(std::string_view disk_name) const;
 };
 
@@ -108,5 +115,7 @@ Result<std::vector<TableDesc>> tables_for(const SchemaInfo& schema);
 // unambiguously), as Key::str() spells it.
 std::string key_text(const Key& key, bool single);
 std::optional<Key> key_from_text(std::string_view text, bool single);
+// The local id an integer key stands for (KeyShape::integer: the id is the key).
+Result<std::int64_t> integer_key_id(const Key& key);
 
 }  // namespace metaport::store

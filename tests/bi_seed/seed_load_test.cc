@@ -96,8 +96,10 @@ void loads_cleanly(Engine which) {
   EXPECT_EQ(total(again, &engine::KindCounts::skipped), s.total());
 }
 
-TEST(SeedLoad, IntoSqliteWithZeroFailures) { loads_cleanly(Engine::sqlite); }
-TEST(SeedLoad, IntoPostgresWithZeroFailures) { loads_cleanly(Engine::postgres); }
+class SeedLoad : public ::testing::TestWithParam<Engine> {};
+TEST_P(SeedLoad, WithZeroFailures) { loads_cleanly(GetParam()); }
+INSTANTIATE_TEST_SUITE_P(Engines, SeedLoad, ::testing::ValuesIn(metaport::testing::engines()),
+                         metaport::testing::EngineParamName());
 
 std::string shell_quote(const std::string& s) {
   std::string out = "'";

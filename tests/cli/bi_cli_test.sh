@@ -2,7 +2,8 @@
 # The bi binary as a real process: exit codes (0 success, 1 data problems,
 # 2 usage errors), messages that say where, pipes between engines, and a load
 # killed with SIGKILL halfway that leaves the store exactly as it was.
-# Needs METAPORT_PG_URL (tests/run starts the server); fails without it.
+# Every engine of tests/support/engines.inc (the servers tests/run starts);
+# fails without them.
 set -uo pipefail
 
 bin="$TEST_SRCDIR/metaport/entities/bi/metaport_bi"
@@ -11,6 +12,8 @@ validator="${METAPORT_VALIDATOR:?METAPORT_VALIDATOR is not set (tests/run sets i
 pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
 work="$TEST_TMPDIR/cli"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+# shellcheck source=tests/support/stores.sh
+source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
 
 failures=0
 check() {  # check NAME EXPECTED_RC ACTUAL_RC
@@ -27,24 +30,37 @@ expect_text() {  # expect_text NAME FILE PATTERN
 }
 run() { "$bin" "$@" >out.txt 2>err.txt; echo $?; }
 
-# A fresh PostgreSQL database for this test.
-pgdb="mp_cli_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
-psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
-pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
-trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
+# A fresh database on each server engine for this test.
+declare -A server_url
+for engine in "${METAPORT_ENGINES[@]}"; do
+  [[ "$engine" == sqlite ]] && continue
+  server_url[$engine]="$(fresh_store "$engine" cli)" || { echo "FAIL: cannot reach the $engine server"; exit 1; }
+done
 
 # ---- usage errors: exit 2 -------------------------------------------------------
 check "no command" 2 "$(run)"
 check "unknown flag" 2 "$(run dump sqlite://x.db --frobnicate)"
 check "bad --mode value" 2 "$(run load sqlite://a.db "$export_dir" --mode merge)"
 expect_text "bad --mode names the flag" err.txt "--mode merge"
-check "bad URL scheme" 2 "$(run dump mysql://localhost/x)"
-expect_text "bad URL is named" err.txt "mysql://"
+check "bad URL scheme" 2 "$(run dump oracle://localhost/x)"
+expect_text "bad URL is named" err.txt "oracle://"
 check "missing SQLite file is not created by dump" 2 "$(run dump sqlite://nope.db)"
 test ! -e nope.db || { echo "FAIL: dump created nope.db"; failures=$((failures + 1)); }
 check "unreadable input" 2 "$(run validate /no/such/dump.jsonl)"
 expect_text "unreadable input is named" err.txt "/no/such/dump.jsonl"
 check "unreachable PostgreSQL" 2 "$(run dump 'postgresql:///x?host=/nonexistent&port=1')"
+check "unreachable MariaDB" 2 "$(run dump 'mysql://root:hunter2@localhost/x?socket=/nonexistent/mysqld.sock')"
+expect_text "the unreachable server is named, its password masked" err.txt "mysql://root:\*\*\*@localhost/x.*Can't connect"
+grep -q hunter2 err.txt && { echo "FAIL: the password was printed"; failures=$((failures + 1)); }
+check "a MariaDB database that does not exist" 2 "$(run dump "$(url_with_db "$METAPORT_MYSQL_URL" mp_no_such_db)")"
+expect_text "the missing database is named" err.txt "Unknown database 'mp_no_such_db'"
+my_user="mp_cli_$$_${RANDOM}"
+server_sql mysql "$METAPORT_MYSQL_URL" "CREATE USER '$my_user'@'localhost' IDENTIFIED BY 'right-pw'" || failures=$((failures + 1))
+wrong="$(printf '%s' "${server_url[mysql]}" | sed -E "s#://[^@/]*@#://$my_user:wrong-pw@#")"
+check "a wrong MariaDB password" 2 "$(run dump "$wrong")"
+expect_text "access denied, password masked" err.txt "$my_user:\*\*\*@.*Access denied for user '$my_user'"
+grep -q wrong-pw err.txt && { echo "FAIL: the password was printed"; failures=$((failures + 1)); }
+server_sql mysql "$METAPORT_MYSQL_URL" "DROP USER '$my_user'@'localhost'"
 
 # ---- a hand-made Metabase export --------------------------------------------------
 check "init sqlite" 0 "$(run init sqlite://a.db)"
@@ -65,13 +81,16 @@ expect_text "only the placeholders were added" out.txt "^0 changed, 8 added, 0 r
 test -f tree/collections/main/sales/orders_by_month.yaml || { echo "FAIL: the misplaced card is not in its collection's folder"; failures=$((failures + 1)); }
 
 # ---- pipes and engines --------------------------------------------------------------
-check "init postgres" 0 "$(run init "$pgurl")"
-"$bin" dump sqlite://a.db - | "$bin" load "$pgurl" - >pipe.txt 2>&1
-check "dump | load into PostgreSQL" 0 "${PIPESTATUS[1]}"
-check "tree from PostgreSQL" 0 "$(run dump "$pgurl" tree_pg)"
-diff -r tree tree_pg >/dev/null
-check "SQLite and PostgreSQL give byte-identical trees" 0 $?
-check "diff between stores" 0 "$(run diff sqlite://a.db "$pgurl")"
+for engine in "${!server_url[@]}"; do
+  url="${server_url[$engine]}"
+  check "init $engine" 0 "$(run init "$url")"
+  "$bin" dump sqlite://a.db - | "$bin" load "$url" - >pipe.txt 2>&1
+  check "dump | load into $engine" 0 "${PIPESTATUS[1]}"
+  check "tree from $engine" 0 "$(run dump "$url" "tree_$engine")"
+  diff -r tree "tree_$engine" >/dev/null
+  check "SQLite and $engine give byte-identical trees" 0 $?
+  check "diff between SQLite and $engine" 0 "$(run diff sqlite://a.db "$url")"
+done
 
 # ---- data problems: exit 1 with where -------------------------------------------------------
 printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 99\n' >v99.yaml
@@ -135,7 +154,7 @@ kill_halfway() {
     echo "FAIL: could not kill the load of $store $what"; failures=$((failures + 1))
   fi
 }
-for store in sqlite://a.db "$pgurl"; do
+for store in sqlite://a.db "${server_url[@]}"; do
   kill_halfway "$store" bulk.jsonl writing "while it writes"
 done
 # Into an empty store a load writes while it reads ("loading N"): killed once
@@ -146,10 +165,9 @@ done
   awk 'BEGIN { for (i = 0; i < 60000; i++) printf("{\"kind\":\"Collection\",\"entity\":{\"name\":\"Big %d\",\"entity_id\":\"BiGG%017d\"}}\n", i, i) }'
   echo '{"metaport":"end","counts":{"Collection":60000},"total":60000}'
 } >big.jsonl
-psql -q "$pg" -c "DROP DATABASE IF EXISTS ${pgdb}_empty" -c "CREATE DATABASE ${pgdb}_empty" >/dev/null
-trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_empty WITH (FORCE)" >/dev/null 2>&1' EXIT
-pgempty="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1${pgdb}_empty#")"
-for store in sqlite://empty.db "$pgempty"; do
+empties=(sqlite://empty.db)
+for engine in "${!server_url[@]}"; do empties+=("$(fresh_store "$engine" empty)"); done
+for store in "${empties[@]}"; do
   "$bin" init "$store" >/dev/null 2>&1
   kill_halfway "$store" big.jsonl 'loading [2-5][0-9]{4}' "while it streams into an empty store"
 done
@@ -158,10 +176,11 @@ check "the interrupted streaming load, run again, succeeds" 0 "$(run load sqlite
 # may not switch the foreign-key triggers off, so they check row by row; the
 # outcome is the same.
 plain="mp_plain_$$_${RANDOM}${RANDOM}"
-psql -q "$pg" -c "DROP DATABASE IF EXISTS ${pgdb}_plain" -c "DROP ROLE IF EXISTS $plain" \
-  -c "CREATE ROLE $plain LOGIN" -c "CREATE DATABASE ${pgdb}_plain OWNER $plain" >/dev/null 2>&1
-trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_empty WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_plain WITH (FORCE)" -c "DROP ROLE IF EXISTS $plain" >/dev/null 2>&1' EXIT
-pgplain="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1${pgdb}_plain#; s#user=[^&]*#user=$plain#")"
+pgdb="mp_cli_plain_$$_${RANDOM}${RANDOM}"
+psql -q "$pg" -c "DROP DATABASE IF EXISTS ${pgdb}" -c "DROP ROLE IF EXISTS $plain" \
+  -c "CREATE ROLE $plain LOGIN" -c "CREATE DATABASE ${pgdb} OWNER $plain" >/dev/null 2>&1
+trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP ROLE IF EXISTS $plain" >/dev/null 2>&1; drop_fresh_stores' EXIT
+pgplain="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1${pgdb}#; s#user=[^&]*#user=$plain#")"
 check "init as a plain PostgreSQL role" 0 "$(run init "$pgplain")"
 check "a streaming load as a plain role" 0 "$(run load "$pgplain" big.jsonl)"
 "$bin" dump "$pgplain" plain.jsonl 2>/dev/null

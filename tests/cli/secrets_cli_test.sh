@@ -6,13 +6,15 @@
 # --mode update keeps every secret the store knows; a new store gets no value
 # for them (never the marker) and the report lists them; a secret pasted in
 # clear into a reviewed file is a warning that names file:line and path, never
-# the value. Needs METAPORT_PG_URL (tests/run starts the server).
+# the value. On every engine of tests/support/engines.inc (the servers
+# tests/run starts).
 set -uo pipefail
 
 bin="$TEST_SRCDIR/metaport/entities/bi/metaport_bi"
-pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
 work="$TEST_TMPDIR/secrets"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+# shellcheck source=tests/support/stores.sh
+source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
 
 failures=0
 ok() { echo "ok: $1"; }
@@ -34,25 +36,14 @@ cat >kept.jsonl <<'JSONL'
 {"metaport":"end","counts":{"Channel":2,"Database":1,"Settings":1},"total":4}
 JSONL
 
-pgdb="mp_sec_$$_${RANDOM}${RANDOM}"
-psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" -c "CREATE DATABASE ${pgdb}_new" >/dev/null ||
-  { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
-pgurl() { printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$1#"; }
-trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${pgdb}_new WITH (FORCE)" >/dev/null 2>&1' EXIT
-
-raw_rows() {  # raw_rows ENGINE URL|FILE: every row of the secret-bearing tables, as SQL sees them
+raw_rows() {  # raw_rows ENGINE URL: every row of the secret-bearing tables, as SQL sees them
   local tables=(mp_channel mp_database mp_settings) t
-  for t in "${tables[@]}"; do
-    if [[ "$1" == sqlite ]]; then sqlite3 "$2" "SELECT * FROM $t"; else psql -qAt "$2" -c "SELECT * FROM $t"; fi
-  done
+  for t in "${tables[@]}"; do server_query "$1" "$2" "SELECT * FROM $t"; done
 }
 
-for engine in sqlite postgres; do
-  if [[ "$engine" == sqlite ]]; then
-    url="sqlite://$work/s.db" new="sqlite://$work/new.db" rawa="$work/s.db" rawn="$work/new.db"
-  else
-    url="$(pgurl "$pgdb")" new="$(pgurl "${pgdb}_new")" rawa="$url" rawn="$new"
-  fi
+for engine in "${METAPORT_ENGINES[@]}"; do
+  url="$(fresh_store "$engine" s)" && new="$(fresh_store "$engine" new)" || { fail "[$engine] no fresh store"; continue; }
+  rawa="$url" rawn="$new"
   e="[$engine]"
   check "$e init" 0 "$(run init "$url")"
   check "$e load the dump with its secrets" 0 "$(run load "$url" kept.jsonl)"

@@ -88,8 +88,7 @@ TEST_P(BatchWriterTest, WritesEveryBatchAndStopsAtTheFirstFailure) {
   EXPECT_EQ(*st->count("Shelf"), 1000);  // nothing of the failed transaction
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, BatchWriterTest, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return std::string(engine_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Engines, BatchWriterTest, ::testing::ValuesIn(engines()), EngineParamName());
 
 }  // namespace
 }  // namespace metaport::testing

@@ -427,8 +427,7 @@ TEST_P(EngineTest, ADumpIsOneSnapshotWhileWritersGoOn) {
   EXPECT_EQ(*open_store(a.url(), schema(), false)->count("Book"), 2005);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, EngineTest, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return std::string(engine_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Engines, EngineTest, ::testing::ValuesIn(engines()), EngineParamName());
 
 }  // namespace
 }  // namespace metaport::testing

@@ -4,7 +4,7 @@
 // the lock history checks catch a change without a bump or without a step.
 #include <gtest/gtest.h>
 
-#include "codegen/lock.hpp"
+#include "metaport/schema_lock.hpp"
 #include "runtime/engine/migrate.hpp"
 #include "tests/engine/engine_test_util.hpp"
 #include "tests/engine/library_v2_schema.hpp"
@@ -17,7 +17,7 @@ using format::Format;
 const SchemaInfo& v1() {
   static const SchemaInfo s = [] {
     auto x = make_schema_info<lib::Schema>();
-    x.lock_history = codegen::lock_text(x);
+    x.lock_history = schema_lock::lock_text(x);
     return x;
   }();
   return s;
@@ -25,7 +25,7 @@ const SchemaInfo& v1() {
 const SchemaInfo& v2() {
   static const SchemaInfo s = [] {
     auto x = make_schema_info<lib2::Schema>();
-    x.lock_history = codegen::lock_text(x, codegen::parse_lock(v1().lock_history));
+    x.lock_history = schema_lock::lock_text(x, schema_lock::parse_lock(v1().lock_history));
     return x;
   }();
   return s;
@@ -66,18 +66,18 @@ TEST(LockHistory, KeepsPastVersionsAndListsTheSteps) {
             std::string::npos)
       << lock;
   EXPECT_NE(lock.find("version 2\n"), std::string::npos);
-  EXPECT_TRUE(codegen::check_lock(v2(), lock).empty());
+  EXPECT_TRUE(schema_lock::check_lock(v2(), lock).empty());
   // The version-1 shape reads back exactly.
-  auto old = codegen::schema_at_version(v2(), 1);
+  auto old = schema_lock::schema_at_version(v2(), 1);
   ASSERT_TRUE(old.ok()) << old.errors().to_string();
-  EXPECT_EQ(codegen::shape_text(*old), codegen::shape_text(v1()));
+  EXPECT_EQ(schema_lock::shape_text(*old), schema_lock::shape_text(v1()));
 }
 
 TEST(LockHistory, AStructChangeWithoutABumpNamesTheChange) {
   // v2's structs checked against a lock that says version 2 looked like v1.
   SchemaInfo same_version = make_schema_info<lib2::Schema>();
   same_version.version = 1;
-  auto problems = codegen::check_lock(same_version, v1().lock_history);
+  auto problems = schema_lock::check_lock(same_version, v1().lock_history);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("changed, but the schema version is still 1"), std::string::npos) << problems[0];
   EXPECT_NE(problems[0].find("- Shelf.description?: string|null"), std::string::npos) << problems[0];
@@ -91,7 +91,7 @@ TEST(LockHistory, AStructChangeWithoutABumpNamesTheChange) {
 TEST(LockHistory, ABumpWithoutAStepNamesTheKind) {
   SchemaInfo no_steps = make_schema_info<lib2::Schema>();
   no_steps.upgrades.erase(no_steps.upgrades.begin());  // forget the Shelf rename
-  auto problems = codegen::check_lock(no_steps, v1().lock_history);
+  auto problems = schema_lock::check_lock(no_steps, v1().lock_history);
   bool shelf = false, stale = false;
   for (const auto& p : problems) {
     shelf |= p.find("kind Shelf changed from version 1 to 2 but no upgrade step from version 1 is registered") != std::string::npos;
@@ -192,8 +192,7 @@ TEST_P(EvolutionTest, AFailedMigrationLeavesTheStoreAsItWas) {
   EXPECT_EQ(dump_text(a.url(), v1(), Format::jsonl, dir_ / "after.jsonl"), before);  // still version 1, same rows
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, EvolutionTest, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return std::string(engine_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Engines, EvolutionTest, ::testing::ValuesIn(engines()), EngineParamName());
 
 }  // namespace
 }  // namespace metaport::testing

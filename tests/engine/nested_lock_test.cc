@@ -6,7 +6,7 @@
 
 #include <boost/mp11.hpp>
 
-#include "codegen/lock.hpp"
+#include "metaport/schema_lock.hpp"
 #include "metaport/metaport.hpp"
 #include "metaport/upgrade.hpp"
 
@@ -103,7 +103,7 @@ namespace metaport::testing {
 namespace {
 
 const std::string& v1_lock() {
-  static const std::string l = codegen::lock_text(make_schema_info<cat1::Schema>());
+  static const std::string l = schema_lock::lock_text(make_schema_info<cat1::Schema>());
   return l;
 }
 
@@ -122,7 +122,7 @@ TEST(NestedLock, TheLockRecordsNestedMembersByPath) {
 
 TEST(NestedLock, ARenameInsideANestedStructWithoutABumpFailsAndNamesThePath) {
   const SchemaInfo same_version = make_schema_info<cat2::SchemaT<1, false>>();
-  const auto problems = codegen::check_lock(same_version, v1_lock());
+  const auto problems = schema_lock::check_lock(same_version, v1_lock());
   ASSERT_EQ(problems.size(), 1u) << joined(problems);
   const std::string& p = problems[0];
   EXPECT_NE(p.find("the cat entity structs changed, but the schema version is still 1"), std::string::npos) << p;
@@ -135,7 +135,7 @@ TEST(NestedLock, ARenameInsideANestedStructWithoutABumpFailsAndNamesThePath) {
 
 TEST(NestedLock, ABumpWithoutAStepForTheNestedChangeFails) {
   const SchemaInfo no_steps = make_schema_info<cat2::SchemaT<2, false>>();
-  const std::string p = joined(codegen::check_lock(no_steps, v1_lock()));
+  const std::string p = joined(schema_lock::check_lock(no_steps, v1_lock()));
   EXPECT_NE(p.find("kind Table changed from version 1 to 2 but no upgrade step from version 1 is registered"),
             std::string::npos)
       << p;
@@ -144,23 +144,23 @@ TEST(NestedLock, ABumpWithoutAStepForTheNestedChangeFails) {
 
 TEST(NestedLock, MakingANestedMemberSecretChangesTheLock) {
   const SchemaInfo secret = make_schema_info<cat3::Schema>();
-  const std::string p = joined(codegen::check_lock(secret, v1_lock()));
+  const std::string p = joined(schema_lock::check_lock(secret, v1_lock()));
   EXPECT_NE(p.find("~ Table.columns[].data_type: string -> secret<string>"), std::string::npos) << p;
 }
 
 TEST(NestedLock, WithTheBumpAndTheStepsTheLockIsInStepAndThePastShapeReadsBack) {
   SchemaInfo v2 = make_schema_info<cat2::SchemaT<2, true>>();
-  const std::string lock = codegen::lock_text(v2, codegen::parse_lock(v1_lock()));
-  EXPECT_TRUE(codegen::check_lock(v2, lock).empty()) << joined(codegen::check_lock(v2, lock));
+  const std::string lock = schema_lock::lock_text(v2, schema_lock::parse_lock(v1_lock()));
+  EXPECT_TRUE(schema_lock::check_lock(v2, lock).empty()) << joined(schema_lock::check_lock(v2, lock));
   EXPECT_NE(lock.find("upgrade 1 -> 2\n  Table: rename columns[].data_type -> columns[].type\n"
                       "  Table: add columns[].comment (optional, left out)\n"),
             std::string::npos)
       << lock;
   // Version 1's shape, nested members included, comes back from the lock.
   v2.lock_history = lock;
-  auto old = codegen::schema_at_version(v2, 1);
+  auto old = schema_lock::schema_at_version(v2, 1);
   ASSERT_TRUE(old.ok()) << old.errors().to_string();
-  EXPECT_EQ(codegen::shape_text(*old), codegen::shape_text(make_schema_info<cat1::Schema>()));
+  EXPECT_EQ(schema_lock::shape_text(*old), schema_lock::shape_text(make_schema_info<cat1::Schema>()));
   const TypeDesc& columns = old->kinds[0]->fields[1].type;
   ASSERT_EQ(columns.tag, TypeDesc::Tag::List);
   ASSERT_EQ(columns.elem->fields.size(), 2u);

@@ -241,8 +241,7 @@ TEST_P(SecretsTest, DumpsSayWhetherTheyKeptSecretsAndNoSecretLeaksWithoutIt) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, SecretsTest, ::testing::Values(Engine::sqlite, Engine::postgres),
-                         [](const auto& info) { return std::string(engine_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(Engines, SecretsTest, ::testing::ValuesIn(engines()), EngineParamName());
 
 }  // namespace
 }  // namespace metaport::testing

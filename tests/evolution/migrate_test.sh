@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A bi store created by version 1 migrates to the current version (4) with its data intact
-# (DESIGN §6), on SQLite and PostgreSQL, as real processes: a dry run changes
+# (docs/commands/migrate.md), on every engine of tests/support/engines.inc, as real processes: a dry run changes
 # nothing; the migration writes a backup first and says where; afterwards the
 # store holds exactly what loading the version-1 dump into a fresh current-version
 # store gives; the version-1 binary then refuses the store; migrating again
@@ -10,24 +10,22 @@ bin="$TEST_SRCDIR/metaport/entities/bi/metaport_bi"
 root="$TEST_SRCDIR/metaport/tests/evolution"
 v1bin="$root/metaport_bi_v1"
 golden="$root/golden/v1/bi.jsonl"
-pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
 work="$TEST_TMPDIR/migrate" && rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+# shellcheck source=tests/support/stores.sh
+source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
 failures=0
 check() {  # check NAME EXPECTED ACTUAL
   if [[ "$2" == "$3" ]]; then echo "ok: $1"; else echo "FAIL: $1: got '$3', expected '$2'"; failures=$((failures + 1)); fi
 }
 
-pgdb="mp_mig_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
-psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: PostgreSQL"; exit 1; }
-pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
-trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
 
 # What the current version makes of the version-1 dump, loaded directly.
 "$bin" init sqlite://expected.db 2>/dev/null
 "$bin" load sqlite://expected.db "$golden" >/dev/null
 "$bin" dump sqlite://expected.db expected.jsonl --keep-secrets 2>/dev/null
 
-for store in sqlite://v1.db "$pgurl"; do
+for engine in "${METAPORT_ENGINES[@]}"; do
+  store="$(fresh_store "$engine" v1)" || { echo "FAIL: no $engine store"; failures=$((failures + 1)); continue; }
   "$v1bin" init "$store" 2>/dev/null
   "$v1bin" load "$store" "$golden" >/dev/null
   "$v1bin" dump "$store" before.jsonl --keep-secrets 2>/dev/null

@@ -6,7 +6,8 @@
 # validator; the two versions' goldens hold the same content; newer dumps
 # are refused naming both versions; a clause the converter cannot convert
 # fails the load and the upgrade with file:line:col and path.
-# Needs METAPORT_VALIDATOR and METAPORT_PG_URL (tests/run sets them).
+# Needs METAPORT_VALIDATOR and the servers of tests/run (every engine of
+# tests/support/engines.inc).
 set -uo pipefail
 
 bin="$TEST_SRCDIR/metaport/entities/bi/metaport_bi"
@@ -15,9 +16,10 @@ v1bin="$root/metaport_bi_v1"
 v2bin="$root/metaport_bi_v2"
 golden="$root/golden"
 validator="${METAPORT_VALIDATOR:?METAPORT_VALIDATOR is not set (tests/run sets it)}"
-pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: this test needs the PostgreSQL server tests/run starts}"
 work="$TEST_TMPDIR/upgrade"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+# shellcheck source=tests/support/stores.sh
+source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
 
 failures=0
 ok() { echo "ok: $1"; }
@@ -97,15 +99,15 @@ expect_text "v2 binary upgrades 1 -> 2" out.txt "upgraded from bi version 1 to 2
 "$v2bin" dump "$s2" v2bin-tree 2>/dev/null
 diff -r v2bin-tree "$golden/v2/tree" >/dev/null && ok "... and dumps the v2 golden byte for byte" || fail "the v2 binary's upgrade of the v1 golden differs from the v2 golden"
 
-# ---- PostgreSQL loads the old dumps the same way ------------------------------------------------------
-pgdb="mp_evolution_$$_${RANDOM}${RANDOM}"  # pids repeat across sandboxed tests
-PGOPTIONS="--client-min-messages=warning" psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null || { echo "FAIL: cannot reach PostgreSQL at $pg"; exit 1; }
-pgurl="$(printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$pgdb#")"
-trap 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $pgdb WITH (FORCE)" >/dev/null 2>&1' EXIT
-"$bin" init "$pgurl" >/dev/null 2>&1
-check "v1 golden loads into PostgreSQL" 0 "$(run "$bin" load "$pgurl" "$golden/v1/tree")"
-"$bin" dump "$pgurl" pg.jsonl 2>/dev/null
-cmp -s pg.jsonl v1-tree-direct.jsonl && ok "PostgreSQL and SQLite hold the same after loading the v1 golden" || fail "PostgreSQL and SQLite differ"
+# ---- the server engines load the old dumps the same way ------------------------------------------------
+for engine in "${METAPORT_ENGINES[@]}"; do
+  [[ "$engine" == sqlite ]] && continue
+  url="$(fresh_store "$engine" evolution)" || { fail "no $engine store"; continue; }
+  "$bin" init "$url" >/dev/null 2>&1
+  check "v1 golden loads into $engine" 0 "$(run "$bin" load "$url" "$golden/v1/tree")"
+  "$bin" dump "$url" "$engine.jsonl" 2>/dev/null
+  cmp -s "$engine.jsonl" v1-tree-direct.jsonl && ok "$engine and SQLite hold the same after loading the v1 golden" || fail "$engine and SQLite differ"
+done
 
 # ---- newer dumps are refused, naming both versions ---------------------------------------------------
 s1="sqlite://$work/v1bin.db"

@@ -24,7 +24,7 @@ bool contains(const std::string& h, const std::string& n) { return h.find(n) != 
 TEST(StoreUrl, ParsesTheDocumentedForms) {
   auto rel = parse_store_url("sqlite://data/metabase.db");
   ASSERT_TRUE(rel.ok());
-  EXPECT_EQ(rel->dialect, Dialect::sqlite);
+  EXPECT_EQ(rel->dialect->name(), "sqlite");
   EXPECT_EQ(rel->path, "data/metabase.db");
   auto abs = parse_store_url("sqlite:///var/lib/metabase.db");
   ASSERT_TRUE(abs.ok());
@@ -33,9 +33,19 @@ TEST(StoreUrl, ParsesTheDocumentedForms) {
                          "postgresql:///db?host=/tmp/sock&port=5433&user=u"}) {
     auto p = parse_store_url(pg);
     ASSERT_TRUE(p.ok()) << pg << ": " << p.errors().to_string();
-    EXPECT_EQ(p->dialect, Dialect::postgres);
+    EXPECT_EQ(p->dialect->name(), "postgres");
     EXPECT_EQ(p->conninfo, pg);
   }
+  for (const char* my : {"mysql://u:pw@db.example:3306/meta", "mariadb://u@localhost/meta?socket=/tmp/x.sock",
+                         "mysql://[::1]:3307/db?connect_timeout=5&ssl=required", "mysql://u%40corp:p%2Fw@h/d%2Dx"}) {
+    auto m = parse_store_url(my);
+    ASSERT_TRUE(m.ok()) << my << ": " << m.errors().to_string();
+    EXPECT_EQ(m->dialect->name(), "mysql");
+    EXPECT_EQ(m->conninfo, my);
+  }
+  auto mpw = parse_store_url("mysql://u:hunter2@db.example/meta");
+  ASSERT_TRUE(mpw.ok());
+  EXPECT_EQ(mpw->display, "mysql://u:***@db.example/meta");
   // Passwords never reach messages.
   auto pw = parse_store_url("postgresql://u:hunter2@db.example/meta?password=hunter3");
   ASSERT_TRUE(pw.ok());
@@ -49,7 +59,7 @@ TEST(StoreUrl, RefusesMalformedUrlsClearly) {
   };
   const Case cases[] = {
       {"", "empty store URL"},
-      {"mysql://localhost/db", "unsupported store URL 'mysql://localhost/db': expected sqlite://"},
+      {"oracle://localhost/db", "unsupported store URL 'oracle://localhost/db': expected sqlite://"},
       {"metabase.db", "for a SQLite file, write sqlite://metabase.db"},
       {"sqlite:metabase.db", "bad store URL 'sqlite:metabase.db'"},
       {"sqlite://", "no database file path"},
@@ -58,6 +68,12 @@ TEST(StoreUrl, RefusesMalformedUrlsClearly) {
       {"sqlite://x.db?mode=ro", "take no parameters"},
       {"postgresql://[::1", "bad store URL 'postgresql://[::1'"},
       {"postgresql:///db?nonsense=1", "invalid URI query parameter: \"nonsense\""},
+      {"mysql://localhost", "no database name"},
+      {"mysql://u:secret@localhost/", "bad store URL 'mysql://u:***@localhost/': no database name"},
+      {"mariadb://h:99999/db", "the port '99999' is not a number from 1 to 65535"},
+      {"mysql://h/db?frob=1", "unknown parameter 'frob'"},
+      {"mysql://h/db?ssl=maybe", "ssl must be disabled, required or verify"},
+      {"mysql://h/d%zz", "is not valid"},
   };
   for (const auto& c : cases) {
     auto r = parse_store_url(c.url);
@@ -138,6 +154,38 @@ TEST(PostgresOpen, ConnectionErrorsAreClear) {
   // And the real one connects.
   auto ok = open_store(base);
   EXPECT_TRUE(ok.ok()) << ok.errors().to_string();
+}
+
+// A server that is not there, a database that does not exist, a wrong
+// password: each named, the URL shown with its password masked.
+TEST(MysqlOpen, ConnectionErrorsAreClear) {
+  using metaport::testing::Engine;
+  const std::string base = metaport::testing::server_url(Engine::mysql);
+  std::string msg = open_error("mysql://root@localhost/x?socket=/nonexistent-metaport-dir/mysqld.sock");
+  EXPECT_TRUE(contains(msg, "cannot connect to MySQL store mysql://root@localhost/x?socket=/nonexistent")) << msg;
+  EXPECT_TRUE(contains(msg, "Can't connect to local server through socket")) << msg;
+  msg = open_error("mysql://root:hunter2@127.0.0.1:1/x?connect_timeout=2");
+  EXPECT_TRUE(contains(msg, "mysql://root:***@127.0.0.1:1/x")) << msg;
+  EXPECT_FALSE(contains(msg, "hunter2")) << msg;
+  msg = open_error(metaport::testing::url_with_db(base, "metaport_no_such_db"));
+  EXPECT_TRUE(contains(msg, "Unknown database 'metaport_no_such_db'")) << msg;
+  // A user with a password, and the wrong one.
+  const std::string user = "mp_pw_" + std::to_string(getpid()) + "_" + std::to_string(std::random_device{}() % 100000000);
+  metaport::testing::TempDatabase db(Engine::mysql);
+  metaport::testing::server_exec(Engine::mysql, base,
+                                 "CREATE USER '" + user + "'@'localhost' IDENTIFIED BY 'right-pw'; GRANT ALL ON " +
+                                     db.name() + ".* TO '" + user + "'@'localhost'");
+  auto with = [&](const std::string& pw) {
+    std::string url = db.url();
+    return url.replace(url.find("root@"), 5, user + ":" + pw + "@");
+  };
+  msg = open_error(with("wrong-pw"));
+  EXPECT_TRUE(contains(msg, "Access denied for user '" + user + "'")) << msg;
+  EXPECT_TRUE(contains(msg, user + ":***@")) << msg;
+  EXPECT_FALSE(contains(msg, "wrong-pw")) << msg;
+  auto ok = open_store(with("right-pw"));
+  EXPECT_TRUE(ok.ok()) << ok.errors().to_string();
+  metaport::testing::server_exec(Engine::mysql, base, "DROP USER '" + user + "'@'localhost'");
 }
 
 }  // namespace

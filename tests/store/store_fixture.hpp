@@ -1,8 +1,9 @@
-// The store test fixture: one test body, run against a real SQLite file in a
-// fresh temporary directory and against the real PostgreSQL server named by
-// METAPORT_PG_URL (tests/run starts a private one), each test in its own
-// fresh database. Without METAPORT_PG_URL the PostgreSQL instances FAIL:
-// a suite that silently skips PostgreSQL would prove nothing about it.
+// The store test fixture: one test body, run on every engine of
+// tests/support/engines.inc: a real SQLite file in a fresh temporary
+// directory, and the real PostgreSQL and MariaDB servers that tests/run
+// starts (METAPORT_PG_URL, METAPORT_MYSQL_URL), each test in its own fresh
+// database. Without a server its instances FAIL: a suite that silently
+// skips an engine would prove nothing about it.
 #pragma once
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -18,13 +19,11 @@
 
 #include "runtime/store/store.hpp"
 #include "tests/store/test_entities.hpp"
+#include "tests/support/test_stores.hpp"
 
 namespace storetest {
 
-enum class Engine { sqlite, postgres };
-inline std::string engine_name(const ::testing::TestParamInfo<Engine>& p) {
-  return p.param == Engine::sqlite ? "SQLite" : "PostgreSQL";
-}
+using metaport::testing::Engine;
 
 inline const char* pg_base_url() {
   const char* u = std::getenv("METAPORT_PG_URL");
@@ -93,9 +92,6 @@ inline std::string sqlite_exec(const std::string& path, const std::string& sql) 
 class StoreTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    if (GetParam() == Engine::postgres) {
-      ASSERT_NE(pg_base_url(), nullptr) << kNoPg;
-    }
     url_ = fresh_url();
     ASSERT_FALSE(url_.empty());
     store_ = open();
@@ -106,16 +102,12 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
 
   void TearDown() override {
     store_.reset();
-    for (const auto& db : databases_) {
-      std::string err = pg_exec(pg_base_url(),
-                                "DROP DATABASE IF EXISTS \"" + db + "\" WITH (FORCE)");
-      EXPECT_EQ(err, "") << "dropping test database " << db;
-    }
+    databases_.clear();  // dropped
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
   // A new, empty store of the test's engine (a file in a fresh temporary
-  // directory, or a fresh PostgreSQL database dropped at the end).
+  // directory, or a fresh server database dropped at the end).
   std::string fresh_url() {
     static std::atomic<int> counter{0};
     const int n = counter++;
@@ -129,14 +121,13 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
       }
       return "sqlite://" + dir_ + "/store" + std::to_string(n) + ".db";  // dir_ is absolute: sqlite:///...
     }
-    std::random_device rd;
-    const std::string db = "mpt_" + std::to_string(getpid()) + "_" + std::to_string(n) + "_" + std::to_string(rd() % 1000000);
-    const std::string admin = pg_base_url();
-    std::string err = pg_exec(admin, "CREATE DATABASE \"" + db + "\"");
-    EXPECT_EQ(err, "") << "CREATE DATABASE " << db;
-    if (!err.empty()) return {};
-    databases_.push_back(db);
-    return pg_url_for_database(pg_base_url(), db);
+    try {
+      databases_.push_back(std::make_unique<metaport::testing::TempDatabase>(GetParam()));
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+      return {};
+    }
+    return databases_.back()->url();
   }
 
   std::unique_ptr<metaport::store::Store> open(const std::string& url = {}) {
@@ -147,9 +138,15 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
   }
 
   // Raw SQL on the test's store, outside the Store interface.
+  // Identifiers may be "double-quoted" on every engine (MariaDB: ANSI_QUOTES).
   std::string raw_exec(const std::string& url, const std::string& sql) {
     if (GetParam() == Engine::sqlite) return sqlite_exec(url.substr(std::string("sqlite://").size()), sql);
-    return pg_exec(url, sql);
+    try {
+      metaport::testing::server_exec(GetParam(), url, sql);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
   }
 
   // Converts and inserts; records the id in `ids`.
@@ -206,7 +203,7 @@ class StoreTest : public ::testing::TestWithParam<Engine> {
   std::unique_ptr<metaport::store::Store> store_;
   IdMap ids_;
   std::string dir_;
-  std::vector<std::string> databases_;
+  std::vector<std::unique_ptr<metaport::testing::TempDatabase>> databases_;
 };
 
 // ---- sample documents ------------------------------------------------------

@@ -1,5 +1,5 @@
-// The store suite: every test runs on a real SQLite file and on a real
-// PostgreSQL database (see store_fixture.hpp).
+// The store suite: every test runs on a real SQLite file and on real
+// PostgreSQL and MariaDB databases (see store_fixture.hpp).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -164,7 +164,10 @@ TEST_P(StoreTest, EveryMemberTypeRoundTripsThroughTheStore) {
   put(*store_, one);
   // Infinity and the extremes of int64 / double, unknowns, absent and null.
   Entity item = entity("Item", item_doc(1, 1, "ann@example.com"));
-  item.value.set("ratio", Value(std::numeric_limits<double>::infinity()));
+  // (MySQL cannot store an infinity: its largest double instead, and
+  // InfinityIsRefusedClearlyByMysql.)
+  item.value.set("ratio", Value(GetParam() == Engine::mysql ? std::numeric_limits<double>::max()
+                                                            : std::numeric_limits<double>::infinity()));
   item.value.set("score", Value(-5e-324));
   Entity minimal = entity("Item", R"({"entity_id": ")" + eid(2, 'i') + R"(", "name": "", "folder": ")" + eid(1, 'f') +
                                       R"(", "owner": ["[\"odd\"]"], "shape": "circle", "score": 0, "size": 0,
@@ -294,7 +297,7 @@ TEST_P(StoreTest, ConcurrentWriters) {
 }
 
 TEST_P(StoreTest, CheckSchemaRefusesAnotherStoreFormat) {
-  ASSERT_EQ(raw_exec(url_, "UPDATE mp_meta SET value = '2' WHERE key = 'store_format'"), "");
+  ASSERT_EQ(raw_exec(url_, "UPDATE \"mp_meta\" SET \"value\" = '2' WHERE \"key\" = 'store_format'"), "");
   const std::string msg = text(open()->check_schema(schema()));
   EXPECT_TRUE(contains(msg, "has store format 2; this build reads format 1")) << msg;
 }
@@ -381,7 +384,8 @@ TEST_P(StoreTest, ScanAllGivesWhatScanGives) {
       "api_token": "t0", "password": "p"})"));
   put(*store_, entity("Account", R"({"login": "[\"odd\"]", "active": true, "quota": 0, "api_token": "t1"})"));
   Entity item = entity("Item", item_doc(1, 1, "ann@example.com"));
-  item.value.set("ratio", Value(-std::numeric_limits<double>::infinity()));
+  item.value.set("ratio", Value(GetParam() == Engine::mysql ? std::numeric_limits<double>::lowest()
+                                                            : -std::numeric_limits<double>::infinity()));
   item.value.set("score", Value(-5e-324));
   put(*store_, item);
   put(*store_, entity("Item", R"({"entity_id": ")" + eid(2, 'i') + R"(", "name": "", "folder": ")" + eid(1, 'f') +
@@ -442,7 +446,7 @@ TEST_P(StoreTest, BulkInsertsOneHundredThousandRows) {
   ASSERT_TRUE(ids.ok()) << text(ids);
   ASSERT_TRUE(store_->commit().ok());
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "[timing] " << (GetParam() == Engine::sqlite ? "SQLite" : "PostgreSQL") << " bulk insert of " << kRows
+  std::cout << "[timing] " << metaport::testing::engine_name(GetParam()) << " bulk insert of " << kRows
             << " Item rows (" << t.columns.size() << " columns) + commit: " << secs << " s\n";
   RecordProperty("bulk_insert_100k_seconds", std::to_string(secs));
 
@@ -481,14 +485,14 @@ TEST_P(StoreTest, BulkInsertErrorsNameTheRowsKey) {
   EXPECT_EQ(*store_->count("Folder"), 0);
 }
 
-TEST_P(StoreTest, NulBytesInTextAreKeptBySqliteAndRefusedClearlyByPostgres) {
+TEST_P(StoreTest, NulBytesInTextAreKeptBySqliteAndMysqlAndRefusedClearlyByPostgres) {
   Entity f = entity("Folder", R"({"entity_id": ")" + eid(1, 'f') + R"(", "name": "a\u0000b", "settings": {}})");
   ASSERT_EQ(f.value.find("name")->as_string(), std::string("a\0b", 3));
   const TableDesc& t = *store_->table("Folder");
   auto r = row_from_entity(t, f, ids_.resolver());
   ASSERT_TRUE(store_->begin_write().ok());
   auto id = store_->insert("Folder", r->row);
-  if (GetParam() == Engine::sqlite) {
+  if (GetParam() != Engine::postgres) {
     ASSERT_TRUE(id.ok()) << text(id);
     ASSERT_TRUE(store_->commit().ok());
     EXPECT_EQ((**store_->fetch("Folder", *id))[t.member_column("name")], SqlValue(std::string("a\0b", 3)));
@@ -500,6 +504,53 @@ TEST_P(StoreTest, NulBytesInTextAreKeptBySqliteAndRefusedClearlyByPostgres) {
     EXPECT_TRUE(contains(text(ids), "mp_folder '" + eid(1, 'f') + "': name: text with a NUL byte")) << text(ids);
     ASSERT_TRUE(store_->rollback().ok());
   }
+}
+
+// MySQL and MariaDB have no infinity in a DOUBLE: refused with the table,
+// key and column, never silently turned into something else.
+TEST_P(StoreTest, InfinityIsRefusedClearlyByMysql) {
+  ASSERT_TRUE(store_->begin_write().ok());
+  put(*store_, entity("Folder", folder_doc(1)));
+  put(*store_, entity("Account", account_doc("ann@example.com")));
+  Entity item = entity("Item", item_doc(1, 1, "ann@example.com"));
+  item.value.set("ratio", Value(std::numeric_limits<double>::infinity()));
+  const TableDesc& t = *store_->table("Item");
+  auto r = row_from_entity(t, item, ids_.resolver());
+  ASSERT_TRUE(r.ok()) << text(r);
+  auto id = store_->insert("Item", r->row);
+  if (GetParam() != Engine::mysql) {
+    ASSERT_TRUE(id.ok()) << text(id);
+    ASSERT_TRUE(store_->commit().ok());
+    EXPECT_EQ((**store_->fetch("Item", *id))[t.member_column("ratio")], SqlValue(std::numeric_limits<double>::infinity()));
+    return;
+  }
+  EXPECT_TRUE(contains(text(id), "mp_item '" + eid(1, 'i') + "': ratio: infinity: MySQL and MariaDB cannot store it"))
+      << text(id);
+  EXPECT_FALSE(store_->commit().ok());
+  EXPECT_EQ(*store_->count("Folder"), 0);
+}
+
+// A key is indexed whole on every engine; InnoDB indexes at most 3072 bytes,
+// so MySQL refuses a longer one by name instead of truncating it.
+TEST_P(StoreTest, AKeyLongerThanMysqlIndexesIsRefusedClearly) {
+  const std::string login(4000, 'x');
+  ASSERT_TRUE(store_->begin_write().ok());
+  const TableDesc& t = *store_->table("Account");
+  auto r = row_from_entity(t, entity("Account", account_doc(login)), ids_.resolver());
+  ASSERT_TRUE(r.ok()) << text(r);
+  auto id = store_->insert("Account", r->row);
+  if (GetParam() != Engine::mysql) {
+    ASSERT_TRUE(id.ok()) << text(id);
+    ASSERT_TRUE(store_->commit().ok());
+    auto found = store_->lookup("Account", Key{"corp", login});
+    ASSERT_TRUE(found.ok() && found->has_value());
+    return;
+  }
+  EXPECT_TRUE(contains(text(id), "MySQL indexes at most 3072")) << text(id);
+  ASSERT_TRUE(store_->rollback().ok());
+  auto found = store_->lookup("Account", Key{"corp", login});  // cannot be stored: not there
+  ASSERT_TRUE(found.ok()) << text(found);
+  EXPECT_FALSE(found->has_value());
 }
 
 // ---- transactions ----------------------------------------------------------------
@@ -720,8 +771,8 @@ TEST_P(StoreTest, ADanglingReferenceFailsAtCommitAndWritesNothing) {
   EXPECT_TRUE(contains(msg, "mp_item")) << msg;
   EXPECT_TRUE(contains(msg, "folder")) << msg;
   EXPECT_TRUE(contains(msg, "424242")) << msg;
-  if (GetParam() == Engine::sqlite) {
-    EXPECT_TRUE(contains(msg, "'" + eid(1, 'i') + "'")) << msg;  // SQLite's message names the row's key too
+  if (GetParam() != Engine::postgres) {
+    EXPECT_TRUE(contains(msg, "'" + eid(1, 'i') + "'")) << msg;  // SQLite's and MySQL's messages name the row's key too
   }
   EXPECT_EQ(store_->transaction(), TxState::none);
   EXPECT_EQ(dump(*store_), before);
@@ -731,16 +782,51 @@ TEST_P(StoreTest, ADanglingReferenceFailsAtCommitAndWritesNothing) {
   EXPECT_TRUE(store_->commit().ok());
 }
 
+// References broken by an update or a delete are caught at commit too, on
+// every engine (MySQL checks what the transaction touched: a reference it
+// rewrote, a row others pointed at that it deleted).
+TEST_P(StoreTest, AnUpdateOrADeleteThatLeavesADanglingReferenceFailsAtCommit) {
+  ASSERT_TRUE(store_->begin_write().ok());
+  put(*store_, entity("Folder", folder_doc(1)));
+  put(*store_, entity("Folder", folder_doc(2)));
+  put(*store_, entity("Account", account_doc("ann@example.com")));
+  const std::int64_t item = put(*store_, entity("Item", item_doc(1, 1, "ann@example.com")));
+  ASSERT_TRUE(store_->commit().ok());
+  const Dump before = dump(*store_);
+  const TableDesc& t = *store_->table("Item");
+
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->update_column("Item", item, t.member_column("folder"), SqlValue(std::int64_t{777})).ok());
+  std::string msg = text(store_->commit());
+  EXPECT_TRUE(contains(msg, "commit refused, nothing was written")) << msg;
+  EXPECT_TRUE(contains(msg, "777")) << msg;
+  EXPECT_EQ(dump(*store_), before);
+
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->remove("Folder", ids_.ids[{"Folder", Key{eid(1, 'f')}}]).ok());
+  msg = text(store_->commit());
+  EXPECT_TRUE(contains(msg, "commit refused, nothing was written")) << msg;
+  EXPECT_TRUE(contains(msg, "folder")) << msg;
+  EXPECT_EQ(dump(*store_), before);
+
+  // Deleting a row nobody refers to is fine.
+  ASSERT_TRUE(store_->begin_write().ok());
+  ASSERT_TRUE(store_->remove("Folder", ids_.ids[{"Folder", Key{eid(2, 'f')}}]).ok());
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(*store_->count("Folder"), 1);
+}
+
 // Bulk reference checks (a load into an empty store): PostgreSQL stops its
 // per-row foreign key triggers and checks every reference at commit in one
 // query per column; a dangling one still refuses the commit, now naming the
-// row's key too, and nothing is written. SQLite keeps its per-row checks.
+// row's key too, and nothing is written. SQLite keeps its per-row checks;
+// MySQL always checks at commit (InnoDB has no deferred foreign keys).
 TEST_P(StoreTest, BulkReferenceChecksStillRefuseADanglingReference) {
   ASSERT_TRUE(store_->begin_write().ok());
   auto bulk = store_->check_references_in_bulk();
   ASSERT_TRUE(bulk.ok()) << text(bulk);
   // tests/run's PostgreSQL user is a superuser; SQLite never switches.
-  EXPECT_EQ(*bulk, GetParam() == Engine::postgres);
+  EXPECT_EQ(*bulk, GetParam() != Engine::sqlite);
   put(*store_, entity("Folder", folder_doc(1)));
   put(*store_, entity("Account", account_doc("ann@example.com")));
   put(*store_, entity("Item", item_doc(1, 1, "ann@example.com")));
@@ -761,17 +847,22 @@ TEST_P(StoreTest, BulkReferenceChecksStillRefuseADanglingReference) {
   EXPECT_TRUE(contains(msg, "'" + eid(2, 'i') + "'")) << msg;
   EXPECT_EQ(store_->transaction(), TxState::none);
   EXPECT_EQ(dump(*store_), before);
-  if (GetParam() == Engine::postgres) EXPECT_TRUE(contains(msg, "dangling references")) << msg;  // the bulk check's words
+  if (GetParam() != Engine::sqlite) {
+    EXPECT_TRUE(contains(msg, "dangling references")) << msg;  // the bulk check's words
+  }
   // The next transaction checks row by row again (the setting was local):
   // PostgreSQL's own foreign key trigger refuses it.
   ASSERT_TRUE(store_->begin_write().ok());
   ASSERT_TRUE(store_->insert("Item", r->row).ok());
   const std::string again = text(store_->commit());
   EXPECT_TRUE(contains(again, "commit refused, nothing was written")) << again;
-  if (GetParam() == Engine::postgres) EXPECT_FALSE(contains(again, "dangling references")) << again;
+  if (GetParam() == Engine::postgres) {
+    EXPECT_FALSE(contains(again, "dangling references")) << again;
+  }
   EXPECT_EQ(dump(*store_), before);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values(Engine::sqlite, Engine::postgres), engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::ValuesIn(metaport::testing::engines()),
+                         metaport::testing::EngineParamName());
 
 }  // namespace

@@ -1,5 +1,8 @@
-#include "runtime/store/postgres_store.hpp"
-
+// The PostgreSQL backend, over libpq. One connection per Store; prepared
+// statements per table and operation; COPY for bulk inserts and whole-table
+// scans; snapshots are REPEATABLE READ, READ ONLY, DEFERRABLE transactions
+// whose snapshot is taken when begin_snapshot() returns. Registered for
+// postgres:// and postgresql:// URLs (libpq URIs).
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -12,6 +15,8 @@
 #include <optional>
 #include <unordered_set>
 
+#include "runtime/store/backend.hpp"
+#include "runtime/store/postgres/dialect.hpp"
 #include "runtime/store/sql_store_base.hpp"
 
 namespace metaport::store {
@@ -340,7 +345,7 @@ class PostgresStore final : public SqlStoreBase {
     if (!tr) return tr.errors();
     const TableDesc& t = **tr;
     const std::string sql = "COPY (SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) +
-                            " ORDER BY \"mp_key\") TO STDOUT (FORMAT binary)";
+                            " ORDER BY " + std::string(t.order_column()) + ") TO STDOUT (FORMAT binary)";
     // The mp_key index gives the order. Without statistics (a table just
     // loaded) the planner would sort the whole table instead, in parallel
     // and spilling to disk: 0.6 s instead of 0.45 s for the 100k sample.
@@ -385,6 +390,43 @@ class PostgresStore final : public SqlStoreBase {
     if (!reset) return reset;
     if (!ended) return fail(error_at(t, "scan", "", "the COPY data ended without its trailer"));
     return ok_status();
+  }
+
+  // Keyset pages on the reference column's index: the sink may call the store.
+  Status scan_children(std::string_view kind, std::string_view member, std::int64_t target_id,
+                       const RowSink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    const std::size_t c = t.member_column(member);
+    if (c == TableDesc::npos || t.columns[c].type != ColumnType::Ref)
+      return fail(error_at(t, "scan", "", "'" + std::string(member) + "' is not a reference member"));
+    const std::string order(t.order_column());
+    const std::string head = "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " WHERE " +
+                             quote_ident(t.columns[c].name) + " = $1";
+    const std::string limit = " ORDER BY " + order + " LIMIT " + std::to_string(kScanBatch);
+    const std::string tag = "children_" + std::to_string(c);
+    auto first = prepare(t, tag + "_first", 1, [&] { return head + limit; });
+    if (!first) return first.errors();
+    auto next = prepare(t, tag + "_next", 2, [&] { return head + " AND " + order + " > $2" + limit; });
+    if (!next) return next.errors();
+    const std::string parent = std::to_string(target_id);
+    std::string last;
+    Row row(t.columns.size());
+    for (bool start = true;; start = false) {
+      const char* values[] = {parent.c_str(), last.c_str()};
+      ResultPtr r(PQexecPrepared(conn_, start ? first->c_str() : next->c_str(), start ? 1 : 2, values, nullptr, nullptr, 0));
+      if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return fail(error_at(t, "scan", "", result_error(conn_, r.get())));
+      const int n = PQntuples(r.get());
+      for (int i = 0; i < n; ++i) {
+        const std::int64_t id = value_of(r.get(), i, 0, ColumnType::Int).as_int();
+        for (std::size_t k = 0; k < row.size(); ++k) row[k] = value_of(r.get(), i, static_cast<int>(k) + 1, t.columns[k].type);
+        if (Status s = sink(id, row); !s) return s;
+      }
+      if (n < kScanBatch) return ok_status();
+      const int col = t.key_is_id ? 0 : 1;
+      last.assign(PQgetvalue(r.get(), n - 1, col), static_cast<std::size_t>(PQgetlength(r.get(), n - 1, col)));
+    }
   }
 
   Status scan_keys(std::string_view kind, const KeySink& sink) override {
@@ -775,13 +817,14 @@ class PostgresStore final : public SqlStoreBase {
   template <class OnRow>
   Status paged(const TableDesc& t, std::string_view op, const std::string& columns, int batch, OnRow&& on_row) {
     const std::string tag = std::string(op == "scan" ? "scan" : "keys");
-    const std::string limit = " ORDER BY \"mp_key\" LIMIT " + std::to_string(batch);
+    const std::string order(t.order_column());
+    const std::string limit = " ORDER BY " + order + " LIMIT " + std::to_string(batch);
     auto first = prepare(t, tag + "_first", 0, [&] {
       return "SELECT " + columns + " FROM " + quote_ident(t.table) + limit;
     });
     if (!first) return first.errors();
     auto next = prepare(t, tag + "_next", 1, [&] {
-      return "SELECT " + columns + " FROM " + quote_ident(t.table) + " WHERE \"mp_key\" > $1" + limit;
+      return "SELECT " + columns + " FROM " + quote_ident(t.table) + " WHERE " + order + " > $1" + limit;
     });
     if (!next) return next.errors();
     std::string last;
@@ -795,8 +838,9 @@ class PostgresStore final : public SqlStoreBase {
       for (int i = 0; i < n; ++i)
         if (Status s = on_row(r.get(), i); !s) return s;
       if (n < batch) return ok_status();
-      // Column 1 is mp_key in both scans.
-      last.assign(PQgetvalue(r.get(), n - 1, 1), static_cast<std::size_t>(PQgetlength(r.get(), n - 1, 1)));
+      // Column 0 is mp_id and column 1 mp_key in both scans.
+      const int c = t.key_is_id ? 0 : 1;
+      last.assign(PQgetvalue(r.get(), n - 1, c), static_cast<std::size_t>(PQgetlength(r.get(), n - 1, c)));
     }
   }
 
@@ -805,8 +849,6 @@ class PostgresStore final : public SqlStoreBase {
   int generation_ = 0;
   std::unordered_set<std::string> prepared_;
 };
-
-}  // namespace
 
 Result<std::unique_ptr<Store>> open_postgres_store(StoreUrl url, const OpenOptions&) {
   // Defaults first, the URL last: with expand_dbname the URL's own
@@ -841,5 +883,27 @@ Result<std::unique_ptr<Store>> open_postgres_store(StoreUrl url, const OpenOptio
                       std::to_string(PQserverVersion(conn)) + " is too old (12 or newer is needed)");
   return std::unique_ptr<Store>(std::move(store));
 }
+
+Result<StoreUrl> parse_postgres_url(std::string_view url) {
+  StoreUrl out;
+  out.conninfo = std::string(url);
+  out.display = mask_password(url);
+  // Let libpq judge the URI (it knows every parameter); report its words.
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(out.conninfo.c_str(), &err);
+  if (!opts) {
+    std::string msg = err ? err : "out of memory";
+    if (err) PQfreemem(err);
+    return make_error("bad store URL '" + out.display + "': " + trim(msg));
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+const bool kRegistered = register_backend(Backend{1, &postgres_dialect(), {"postgres", "postgresql"},
+                                                  "postgres://... or postgresql://...", parse_postgres_url,
+                                                  open_postgres_store});
+
+}  // namespace
 
 }  // namespace metaport::store

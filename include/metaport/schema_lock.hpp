@@ -15,7 +15,10 @@
 // The generator keeps the sections of past versions as committed, writes the
 // current one from the structs, and checks (NAME.lockcheck.txt, turned into a
 // test by the macro) that a struct change came with a version bump and that
-// every kind that changed between two versions has an upgrade step.
+// every kind that changed between two versions has an upgrade step. The
+// runtime reads it too (`schema --lock`, and migrate rebuilds an older
+// version's layout from it): in the core, so nothing in the runtime points
+// back into codegen/.
 #pragma once
 #include <cstdint>
 #include <cstdio>
@@ -27,13 +30,14 @@
 
 #include "metaport/schema.hpp"
 
-namespace metaport::codegen {
+namespace metaport::schema_lock {
 
 inline std::string key_shape_name(KeyShape k) {
   switch (k) {
     case KeyShape::entity_id: return "entity_id";
     case KeyShape::name: return "name";
     case KeyShape::path: return "path";
+    case KeyShape::integer: return "integer";
   }
   return "?";
 }
@@ -276,9 +280,9 @@ inline std::vector<std::string> check_lock(const SchemaInfo& s, const std::strin
   return problems;
 }
 
-}  // namespace metaport::codegen
+}  // namespace metaport::schema_lock
 
-namespace metaport::codegen {
+namespace metaport::schema_lock {
 
 // ---- reading a past version's shape back (for `migrate`) ---------------------------
 namespace detail {
@@ -442,6 +446,7 @@ inline Result<SchemaInfo> schema_at_version(const SchemaInfo& current, int versi
           words >> w;
           if (w == "entity_id") kind->key_shape = KeyShape::entity_id;
           else if (w == "name") kind->key_shape = KeyShape::name;
+          else if (w == "integer") kind->key_shape = KeyShape::integer;
           else if (w.rfind("path", 0) == 0) {
             kind->key_shape = KeyShape::path;
             auto dots = w.find("..");
@@ -483,4 +488,4 @@ inline Result<SchemaInfo> schema_at_version(const SchemaInfo& current, int versi
   return s;
 }
 
-}  // namespace metaport::codegen
+}  // namespace metaport::schema_lock

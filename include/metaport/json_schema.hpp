@@ -1,5 +1,8 @@
 // One JSON Schema (draft 2020-12) per kind, generated from the same
-// declarations, so editors and CI can check dump files under review.
+// declarations, so editors and CI can check dump files under review. The
+// generator writes them (NAME.schemas.json) and every binary prints them
+// (`schema --json-schema KIND`): in the core, so the runtime needs nothing
+// from codegen/.
 #pragma once
 #include <string>
 
@@ -8,7 +11,7 @@
 #include "metaport/secret.hpp"
 #include "metaport/value.hpp"
 
-namespace metaport::codegen {
+namespace metaport::json_schema {
 
 namespace detail {
 inline Value type_schema(const TypeDesc& t, const SchemaInfo& s);
@@ -27,6 +30,8 @@ inline Value ref_schema(const TypeDesc& t, const SchemaInfo& s) {
     types.push_back("null");
     items.set("type", std::move(types));
     v.set("items", std::move(items));
+  } else if (target && target->key_shape == KeyShape::integer) {
+    v.set("type", "integer");
   } else {
     v.set("type", "string");
     if (target && target->key_shape == KeyShape::entity_id) v.set("pattern", "^[A-Za-z0-9_-]{21}$");
@@ -97,7 +102,7 @@ inline Value type_schema(const TypeDesc& t, const SchemaInfo& s) {
 }
 }  // namespace detail
 
-inline Value json_schema(const KindInfo& k, const SchemaInfo& s) {
+inline Value for_kind(const KindInfo& k, const SchemaInfo& s) {
   Value v = detail::fields_schema(k.fields, k.open, s);
   Value out = Value::object();
   out.set("$schema", "https://json-schema.org/draft/2020-12/schema");
@@ -107,4 +112,4 @@ inline Value json_schema(const KindInfo& k, const SchemaInfo& s) {
   return out;
 }
 
-}  // namespace metaport::codegen
+}  // namespace metaport::json_schema

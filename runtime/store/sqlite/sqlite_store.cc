@@ -1,12 +1,17 @@
-#include "runtime/store/sqlite_store.hpp"
-
+// The SQLite backend: one connection per Store; WAL journal (readers never
+// block the writer), synchronous=NORMAL (durable at checkpoints, never
+// corrupt), foreign_keys=ON with every reference DEFERRABLE INITIALLY
+// DEFERRED, a busy timeout for concurrent writers, and one cached prepared
+// statement per table and operation. Registered for sqlite:// URLs.
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <map>
 
+#include "runtime/store/backend.hpp"
 #include "runtime/store/sql_store_base.hpp"
+#include "runtime/store/sqlite/dialect.hpp"
 
 namespace metaport::store {
 
@@ -134,10 +139,39 @@ class SqliteStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     StmtPtr nested;
     auto s = scan_stmt(t, slot(t).scan, nested, [&] {
-      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY " +
+             std::string(t.order_column());
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
+    const int n = static_cast<int>(t.columns.size());
+    Row row(t.columns.size());
+    for (;;) {
+      int rc = sqlite3_step(*s);
+      if (rc == SQLITE_DONE) return ok_status();
+      if (rc != SQLITE_ROW) return error_at(t, "scan", "", sqlite3_errmsg(db_));
+      const std::int64_t id = sqlite3_column_int64(*s, 0);
+      for (int i = 0; i < n; ++i) assign_column(row[static_cast<std::size_t>(i)], *s, i + 1);
+      if (auto st = sink(id, row); !st) return st;
+    }
+  }
+
+  Status scan_children(std::string_view kind, std::string_view member, std::int64_t target_id,
+                       const RowSink& sink) override {
+    auto tr = find_table(kind);
+    if (!tr) return tr.errors();
+    const TableDesc& t = **tr;
+    const std::size_t c = t.member_column(member);
+    if (c == TableDesc::npos || t.columns[c].type != ColumnType::Ref)
+      return error_at(t, "scan", "", "'" + std::string(member) + "' is not a reference member");
+    StmtPtr nested;
+    auto s = scan_stmt(t, slot(t).children[c], nested, [&] {
+      return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " WHERE " +
+             quote_ident(t.columns[c].name) + " = ?1 ORDER BY " + std::string(t.order_column());
+    });
+    if (!s) return s.errors();
+    ResetOnExit reset{*s};
+    sqlite3_bind_int64(*s, 1, target_id);
     const int n = static_cast<int>(t.columns.size());
     Row row(t.columns.size());
     for (;;) {
@@ -156,7 +190,7 @@ class SqliteStore final : public SqlStoreBase {
     const TableDesc& t = **tr;
     StmtPtr nested;
     auto s = scan_stmt(t, slot(t).scan_keys, nested, [&] {
-      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY \"mp_key\"";
+      return "SELECT \"mp_id\", \"mp_key\" FROM " + quote_ident(t.table) + " ORDER BY " + std::string(t.order_column());
     });
     if (!s) return s.errors();
     ResetOnExit reset{*s};
@@ -413,6 +447,7 @@ class SqliteStore final : public SqlStoreBase {
     StmtPtr insert, max_id, lookup, fetch, scan, scan_keys, remove, count;
     std::map<std::vector<std::size_t>, StmtPtr> update;  // by kept columns
     std::vector<StmtPtr> update_column;                  // by column index
+    std::map<std::size_t, StmtPtr> children;             // scan_children, by column index
   };
 
   std::size_t index(const TableDesc& t) const { return static_cast<std::size_t>(&t - tables_.data()); }
@@ -496,8 +531,6 @@ class SqliteStore final : public SqlStoreBase {
   std::vector<std::int64_t> next_id_;
 };
 
-}  // namespace
-
 Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions& options) {
   struct stat st {};
   const bool exists = ::stat(url.path.c_str(), &st) == 0;
@@ -532,5 +565,27 @@ Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions
   }
   return std::unique_ptr<Store>(std::move(store));
 }
+
+constexpr std::string_view kForms = "sqlite://RELATIVE/PATH, sqlite:///ABSOLUTE/PATH";
+
+Result<StoreUrl> parse_sqlite_url(std::string_view url) {
+  StoreUrl out;
+  if (url.rfind("sqlite://", 0) != 0)
+    return make_error("bad store URL '" + std::string(url) + "': expected " + store_url_forms());
+  out.path = std::string(url.substr(9));  // after "sqlite://": "rel/x.db" or "/abs/x.db"
+  out.display = std::string(url);
+  if (out.path.empty() || out.path == "/")
+    return make_error("bad store URL '" + out.display + "': no database file path (expected " + std::string(kForms) + ")");
+  if (out.path.back() == '/')
+    return make_error("bad store URL '" + out.display + "': the path names a directory, not a database file");
+  if (out.path.find('?') != std::string::npos)
+    return make_error("bad store URL '" + out.display +
+                      "': sqlite:// URLs take no parameters (the store sets WAL, foreign keys and timeouts itself)");
+  return out;
+}
+
+const bool kRegistered = register_backend(Backend{0, &sqlite_dialect(), {"sqlite"}, kForms, parse_sqlite_url, open_sqlite_store});
+
+}  // namespace
 
 }  // namespace metaport::store

@@ -1,0 +1,9 @@
+// PostgreSQL's spelling of metaport's DDL (no client library needed).
+#pragma once
+#include "runtime/store/dialect.hpp"
+
+namespace metaport::store {
+
+const Dialect& postgres_dialect();
+
+}  // namespace metaport::store
