@@ -70,6 +70,13 @@ const std::map<std::string_view, std::vector<std::string_view>, std::less<>>& me
       {"Metabot", {"workspace_id"}},
       {"Channel", {"workspace_id"}},
       // open kinds
+      // FieldUserSettings: what its make-spec copies beyond the model's members
+      // (1.5x: nfc_path, json_unfolding, data_sensitivity; later versions the
+      // custom position, the *_set flags and the accepted AI values).
+      {"FieldUserSettings",
+       {"nfc_path", "json_unfolding", "data_sensitivity", "custom_position", "description_set", "semantic_type_set",
+        "fk_target_field_id_set", "data_sensitivity_set", "ai_semantic_type", "ai_description", "ai_data_sensitivity",
+        "workspace_id"}},
       {"Database",
        {"dbms_version", "is_audit", "is_attached_dwh", "provider_name", "uploads_enabled", "uploads_schema_name",
         "uploads_table_prefix", "cache_ttl", "initial_sync_status", "options", "router_database_id", "workspace_id"}},
@@ -328,8 +335,9 @@ Value metabase_path(std::string_view kind, const metaport::Key& key, const Value
     }
     return path;
   }
-  if (kind == "Channel" || kind == "Glossary") {
-    path.push_back(meta(kind, key.first()));
+  if (kind == "Channel" || kind == "Glossary") {  // named by their name or term; a channel is labelled
+    const std::string label = label_of(kind, doc);
+    path.push_back(meta(kind, key.first(), label.empty() ? std::nullopt : std::optional(label)));
     return path;
   }
   const std::string label = label_of(kind, doc);
@@ -520,7 +528,9 @@ std::string label_of(std::string_view kind, const Value& doc) {
     if (const Value* s = doc.find("slug"); s && s->is_string()) return s->as_string();
     return metabase_slugify(string_member(doc, "name"), /*unicode=*/false);
   }
-  if (kind == "PythonLibrary") return {};
+  // A python library has no name; a metabot's path is its entity_id alone
+  // (Metabase's generate-path for Metabot is infer-self-path, no label).
+  if (kind == "PythonLibrary" || kind == "Metabot") return {};
   const Value* name = doc.find("name");
   if (name && is_text_object(*name)) name = name->find("format-string");  // as Metabase labels it
   if (!name || !name->is_string() || name->as_string().empty()) return {};

@@ -28,6 +28,7 @@ std::string_view items_folder(std::string_view kind) {
   if (kind == "Timeline") return "timelines";
   if (kind == "Document") return "documents";
   if (kind == "Transform") return "transforms";
+  if (kind == "Metabot") return "metabots";  // 1.5x has no storage-path of its own for it: the default one
   return {};
 }
 
@@ -128,8 +129,9 @@ class SerdesLayout : public metaport::Layout {
     if (kind == "TransformJob") return "transforms/transform_jobs/" + leaf(eid, label) + ".yaml";
     if (kind == "TransformTag") return "transforms/transform_tags/" + leaf(eid, label) + ".yaml";
     if (kind == "PythonLibrary") return "python-libraries/" + leaf(eid, label) + ".yaml";
-    if (kind == "Metabot") return "metabots/" + leaf(eid, label) + ".yaml";
-    if (kind == "Channel") return "channels/" + escape(e.key.first()) + ".yaml";
+    // A channel has no storage-path of its own in 1.5x either: the default,
+    // collections/ (no collection) + channels/ + <id>_<label>, its id being its name.
+    if (kind == "Channel") return "collections/channels/" + leaf(e.key.first(), label) + ".yaml";
     if (kind == "Glossary") return "glossary/" + escape(e.key.first()) + ".yaml";
     if (kind == "Database") return "databases/" + escape(e.key.first()) + "/" + escape(e.key.first()) + ".yaml";
     if (kind == "Table") return table_dir(e.key) + "/" + escape(e.key.parts[2].value_or("")) + ".yaml";

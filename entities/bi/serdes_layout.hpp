@@ -8,14 +8,17 @@
 //   collections/<eid>_<slug>/<child>/...                 its sub-collections
 //   collections/<eid>_<slug>/cards/<eid>_<label>.yaml    its cards (dashboards/, timelines/,
 //                                                        documents/, transforms/ likewise)
+//   collections/<eid>_<slug>/metabots/<eid>.yaml         its metabots (no label)
 //   collections/cards/<eid>_<label>.yaml                 cards in no collection
+//   collections/channels/<name>_<label>.yaml             notification channels (no collection)
 //   snippets/<collection folders>/<eid>_<label>.yaml     native query snippets
 //   actions/<eid>_<label>.yaml   transforms/<eid>_<label>.yaml (no collection)
 //   transforms/transform_jobs/, transforms/transform_tags/, python-libraries/<eid>.yaml
 //   databases/<Database>/<Database>.yaml                 names as they are (/ -> __SLASH__)
 //   databases/<Database>/schemas/<Schema>/tables/<Table>/<Table>.yaml   (schemaless: no schemas/)
-//       .../fields/<Field>.yaml, <Field>___fieldvalues.yaml, segments/, measures/
-//   channels/<name>.yaml  glossary/<term>.yaml  metabots/<eid>_<label>.yaml  settings.yaml
+//       .../fields/<Field>.yaml, <Field>___fieldvalues.yaml, <Field>___fieldusersettings.yaml,
+//       segments/, measures/
+//   glossary/<term>.yaml  settings.yaml
 //
 // <label> is Metabase's slug of the name cut to 100 characters; a
 // collection's is its slug. No metaport.yaml is written: the folder holds

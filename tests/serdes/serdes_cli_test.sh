@@ -3,14 +3,17 @@
 # processes, SQLite stores, a real git repository and Metabase's validator:
 #   - the fixture export (every kind, legacy MBQL of each clause family, the
 #     data model, nested collections, a dashboard with tabs and null
-#     inline_parameters, non-ASCII names) is recognised, validates and loads
-#     strictly;
+#     inline_parameters, non-ASCII names; a document, a metabot, a channel, a
+#     glossary term, a field's user settings) is recognised, validates and
+#     loads strictly;
 #   - dumped with --layout serdes it is byte for byte the export; dumped by
 #     default it passes the validator, and that tree loaded and dumped with
 #     --layout serdes is the export again;
 #   - dumped into a git checkout of the export: .git and foreign files stay,
 #     an unchanged file keeps its bytes even when spelled otherwise, a changed
 #     entity changes only its file;
+#   - an export in a subfolder of a repository loads, validates and is
+#     dumped back into that subfolder, the rest of the repository untouched;
 #   - Metabase's published v1.0.0 examples gain no key and re-spell no value;
 #   - bad input: file:line:column and field path, nothing written.
 # Needs METAPORT_VALIDATOR and METAPORT_REPRESENTATIONS_DIR (tests/run).
@@ -37,7 +40,9 @@ expect_text "validate reads every file" validate.txt "$files records, no problem
 store a
 if "$bin" load sqlite://a.db "$export_dir" >load.txt 2>&1; then ok "load: strict, exit 0"; else fail "load"; cat load.txt; fi
 for line in "Card                           8" "Collection                     4" "Field                         12" \
-            "Transform                      2" "Segment                        1" "FieldValues                    1"; do
+            "Transform                      2" "Segment                        1" "FieldValues                    1" \
+            "Document                       1" "Metabot                        1" "Channel                        1" \
+            "Glossary                       1" "FieldUserSettings              1"; do
   expect_text "load report: $line" load.txt "$line"
 done
 
@@ -86,6 +91,24 @@ numstat="$(cd repo && git diff --numstat)"
 [[ "$numstat" == "1	1	$card" ]] && ok "and one changed line in it" || { fail "git diff --numstat: $numstat"; (cd repo && git diff | head -20); }
 (cd repo && git diff) | grep -q "^+description: Completed orders per month$" && ok "the line is the new description" || fail "the diff is not the description"
 
+# ---- an export in a subfolder of a repository ----------------------------------------------------
+# A Remote Sync or CI repository often keeps the export beside other things:
+# the export's folder is what load, validate and dump are given.
+mkdir -p mono/metabase mono/dbt/models && cp -r "$export_dir"/. mono/metabase/
+echo "select 1" >mono/dbt/models/orders.sql && echo "# BI and dbt" >mono/README.md
+printf 'name: not metabase\n' >mono/dbt/dbt_project.yaml
+(cd mono && git init -q && git -c user.name=t -c user.email=t@example.com add -A &&
+  git -c user.name=t -c user.email=t@example.com commit -qm init) || fail "git init (mono)"
+"$bin" validate mono/metabase >mono-validate.txt 2>&1 || fail "validate mono/metabase: exit $?"
+expect_text "validate: the subfolder is recognised as a serdes export" mono-validate.txt "$files records, no problems"
+store m
+if "$bin" load sqlite://m.db mono/metabase >mono-load.txt 2>&1; then ok "load: an export in a subfolder, strict, exit 0"; else fail "load mono/metabase"; cat mono-load.txt; fi
+"$bin" diff sqlite://b.db sqlite://m.db >mono-diff.txt 2>&1 && ok "it holds what the export at the top held (b.db, loaded before the change above)" || { fail "mono store differs"; head -20 mono-diff.txt; }
+"$bin" dump sqlite://m.db mono/metabase --layout serdes >/dev/null 2>&1 || fail "dump into the subfolder"
+status="$(cd mono && git status --porcelain)"
+[[ -z "$status" ]] && ok "dumped back into the subfolder: git status is clean (dbt/, README and .git untouched)" ||
+  { fail "git status after dumping into mono/metabase:"; echo "$status" | head; }
+
 # ---- Metabase's published v1.0.0 examples: no phantom lines ----------------------------------
 node "$here/documents.cjs" examples "$reps/core-spec/v1/spec.md" examples >examples.txt || fail "extracting the spec's examples"
 # What they refer to (collections, a card), as placeholders.
@@ -122,6 +145,28 @@ expect_text "it names file, line, column, path and clause" relative.txt \
 expect_text "nothing was written" relative.txt "nothing was written"
 "$bin" dump sqlite://c.db c-after.jsonl >/dev/null 2>&1
 [[ "$(wc -l <c-after.jsonl)" -eq 2 ]] && ok "the store is still empty" || fail "the failed load wrote something"
+# Into an empty store a load streams; a file with a layout problem stops the
+# stream and the planned load takes over: --on-error continue loads the rest.
+store c
+"$bin" load sqlite://c.db relative --on-error continue >relative-continue.txt 2>&1; rc=$?
+[[ $rc -eq 1 ]] && ok "--on-error continue: exit 1" || fail "--on-error continue: exit $rc"
+expect_text "the card fails with its clause" relative-continue.txt "$f:36:7: dataset_query.query.filter[2]: cannot convert clause 'relative-datetime'"
+"$bin" dump sqlite://c.db c-continue.jsonl >/dev/null 2>&1
+[[ "$(grep -c '"kind"' c-continue.jsonl)" -eq $((files - 1)) ]] && ! grep -q Cr1iH7lD3rP9aB5mJo0fV c-continue.jsonl &&
+  ok "every other entity was loaded, the card was not" || fail "--on-error continue loaded $(grep -c '"kind"' c-continue.jsonl) entities"
+
+bad dependents
+f="dependents/collections/Kq3vT9sQeW1xZb7nYp2mD_analytics/Lw4uR8tPfX2yAc6oZq3nE_sales/cards/Na6tS2wO8cA4lM0xUz5qG_orders_by_month.yaml"
+sed -i 's/^    - - time-interval$/    - - time-intervals/' "$f"
+store dep
+"$bin" load sqlite://dep.db dependents --on-error continue >dependents.txt 2>&1
+expect_text "an unknown clause fails its card" dependents.txt "$f:46:7: dataset_query.query.filter[2]: cannot convert clause 'time-intervals' (not a clause this converter knows)"
+for what in "dashboards/Vk4bA0eW6kI2tU8fCh3yO_sales_overview.yaml" "documents/Dn4cR8xE2vL6pQ0tYw3hJ_quarterly_review.yaml"; do
+  expect_text "what refers to it fails and names it ($what)" dependents.txt \
+    "$what:1:1: depends on Card Na6tS2wO8cA4lM0xUz5qG ($f:1), which cannot be loaded"
+done
+"$bin" dump sqlite://dep.db dep.jsonl >/dev/null 2>&1
+[[ "$(grep -c '"kind"' dep.jsonl)" -eq $((files - 3)) ]] && ok "the rest was loaded" || fail "dependents: $(grep -c '"kind"' dep.jsonl) entities loaded"
 
 bad unknown
 f="unknown/collections/cards/Cr1iH7lD3rP9aB5mJo0fV_orders_count.yaml"
@@ -162,6 +207,24 @@ f="localid/collections/cards/Cr1iH7lD3rP9aB5mJo0fV_orders_count.yaml"
 sed -i 's/^    - - count$/    - - sum\n      - - field\n        - 12\n        - null/' "$f"
 "$bin" validate localid >localid.txt 2>&1
 expect_text "a field by local id" localid.txt "$f:29:11: dataset_query.query.aggregation[0][1][1]: a field by local id (12) cannot be converted"
+
+bad newkinds  # the kinds outside collections' cards and dashboards, at depth
+m="newkinds/collections/Kq3vT9sQeW1xZb7nYp2mD_analytics/metabots/Mb7kT2qW9eR4yU1iOp5aS.yaml"
+sed -i 's/^  model: metric$/  model: dashboard/' "$m"
+u="newkinds/databases/Sample Database/schemas/PUBLIC/tables/ORDERS/fields/TOTAL___fieldusersettings.yaml"
+sed -i 's/^nfc_path: null$/nfc_path: null\nnfc_paths: null/' "$u"
+d="newkinds/collections/Kq3vT9sQeW1xZb7nYp2mD_analytics/Lw4uR8tPfX2yAc6oZq3nE_sales/documents/Dn4cR8xE2vL6pQ0tYw3hJ_quarterly_review.yaml"
+sed -i 's/^      level: 2$/      level: 9/' "$d"
+c="newkinds/collections/channels/Ops webhook_ops_webhook.yaml"
+sed -i 's|^  url: https://hooks.example.com/metabase/alerts$|  url: hooks.example.com/metabase/alerts|' "$c"
+"$bin" validate newkinds >newkinds.txt 2>&1; rc=$?
+[[ $rc -eq 1 ]] && ok "new kinds: validate exits 1" || fail "new kinds: exit $rc"
+expect_text "a metabot prompt's model (prompts[1])" newkinds.txt "$m:25:10: prompts[1].model: 'dashboard' is not one of: model, question, metric"
+expect_text "a field's user settings: an unknown member" newkinds.txt \
+  "$u:12:12: nfc_paths: unknown field 'nfc_paths': Metabase's FieldUserSettings files have no such member"
+expect_text "a document node at depth" newkinds.txt "$d:11:14: document.content[0].attrs.level: a heading needs attrs.level, an integer 1 to 6"
+expect_text "a channel's details" newkinds.txt "$c:7:8: details.url: 'hooks.example.com/metabase/alerts' is not an http(s) URL"
+expect_text "every problem is counted" newkinds.txt "4 problems in 4 entities"
 
 "$bin" dump sqlite://a.db out.jsonl --layout serdes >layout.txt 2>&1; rc=$?
 [[ $rc -eq 2 ]] && expect_text "--layout on a stream is a usage error" layout.txt "--layout serdes is for tree dumps (a folder), not jsonl" ||

@@ -237,4 +237,24 @@ serdes/meta: [{id: Vk4bA0eW6kI2tU8fCh3yO, label: d, model: Dashboard}]
   EXPECT_EQ(m2->find("dashcards")->as_array()[0].find("inline_parameters"), nullptr);
 }
 
+// serdes/meta as Metabase 1.5x generates it: the default generate-path labels
+// an entity with the slug of its name (a channel, whose id is its name);
+// Metabot's is infer-self-path, without a label; a glossary term has no name.
+TEST(SerdesCodec, SerdesMetaAsMetabaseGeneratesIt) {
+  auto meta_of = [](std::string_view kind, const std::string& key, const char* yaml) {
+    const Value out = bi::serdes::from_model(kind, metaport::Key(key), parse(yaml));
+    const Value* m = out.find("serdes/meta");
+    return m ? snake::write(*m) : std::string("(none)");
+  };
+  EXPECT_EQ(meta_of("Channel", "Ops webhook", "name: Ops webhook\ntype: channel/http\n"),
+            "- id: Ops webhook\n  label: ops_webhook\n  model: Channel\n");
+  EXPECT_EQ(meta_of("Glossary", "Active customer", "term: Active customer\ndefinition: Buys\n"),
+            "- id: Active customer\n  model: Glossary\n");
+  EXPECT_EQ(meta_of("Metabot", "Mb7kT2qW9eR4yU1iOp5aS", "name: Sales assistant\nentity_id: Mb7kT2qW9eR4yU1iOp5aS\n"),
+            "- id: Mb7kT2qW9eR4yU1iOp5aS\n  model: Metabot\n");
+  EXPECT_EQ(meta_of("Document", "Dn4cR8xE2vL6pQ0tYw3hJ", "name: Quarterly review\nentity_id: Dn4cR8xE2vL6pQ0tYw3hJ\n"),
+            "- id: Dn4cR8xE2vL6pQ0tYw3hJ\n  label: quarterly_review\n  model: Document\n");
+  EXPECT_EQ(bi::serdes::label_of("Metabot", parse("name: Sales assistant\n")), "");
+}
+
 }  // namespace
