@@ -23,6 +23,7 @@ _SYSTEM_LIBRARIES = {
     "metaport_libpq": "libpq.BUILD",
     "metaport_libmariadb": "libmariadb.BUILD",
     "metaport_libgit2": "libgit2.BUILD",
+    "metaport_libsodium": "libsodium.BUILD",
     "metaport_simdjson": "simdjson.BUILD",
     "metaport_fmt": "fmt.BUILD",
     "metaport_cli11": "cli11.BUILD",

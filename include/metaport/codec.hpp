@@ -497,7 +497,9 @@ struct codec<T, std::enable_if_t<is_described_struct_v<T>>> {
     });
     for (std::size_t i = 0; i < obj.size(); ++i) {
       if (used[i]) continue;
-      const auto& [key, v] = obj[i];
+      // Not a structured binding: lambdas below use it (clang 14 cannot capture bindings).
+      const std::string& key = obj[i].first;
+      const Value& v = obj[i].second;
       if (ctx.keep_unknown(is_open<T>(), key, v)) continue;
       std::string msg = "unknown field '" + key + "'";
       std::string best;

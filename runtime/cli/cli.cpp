@@ -1,5 +1,6 @@
 #include "runtime/cli/cli.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
 #include "runtime/engine/diff.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/dump.hpp"
 #include "runtime/engine/migrate.hpp"
 #include "runtime/engine/present.hpp"
@@ -28,6 +30,15 @@ namespace {
 void print_errors(const Errors& errors, std::string_view prefix = "error: ") {
   for (const auto& e : errors.list()) std::fprintf(stderr, "%.*s%s\n", static_cast<int>(prefix.size()), prefix.data(), e.to_string().c_str());
   if (errors.dropped()) std::fprintf(stderr, "... and %zu more problems\n", errors.dropped());
+}
+
+// The exit status for a dump that could not be opened: a path that does not
+// exist or cannot be read is a usage error (2); bytes that can be read but
+// are not a dump this metaport reads (a stream without its header, a bad
+// metaport.yaml, a newer format) are a data problem (1).
+int open_failure_status(const std::string& path) {
+  if (path == "-") return kDataProblem;
+  return ::access(path.c_str(), R_OK) == 0 ? kDataProblem : kUsage;
 }
 
 bool want_progress(const std::string& mode) {
@@ -161,9 +172,20 @@ const format::ExtraFormat* extra_format(const SchemaExtras& extras, const std::s
   return nullptr;
 }
 
+// --secrets-key FILE, else METAPORT_SECRETS_KEY, else none.
+Result<std::optional<engine::SecretsKey>> secrets_key(const std::string& file) {
+  if (!file.empty()) {
+    auto k = engine::SecretsKey::from_file(file);
+    if (!k) return k.errors();
+    return std::optional<engine::SecretsKey>(std::move(*k));
+  }
+  return engine::SecretsKey::from_environment();
+}
+
 struct DumpArgs {
   std::string store, out = "-", format, progress = "auto", subdir, layout;
   std::vector<std::string> only, collections;
+  std::string secrets_key;
   bool no_closure = false, keep_secrets = false;
 };
 
@@ -173,6 +195,10 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   if (!f) { print_errors(f.errors()); return kUsage; }
   auto layout = output_layout(schema, a.layout, ef ? std::string_view(ef->name) : format::format_name(*f));
   if (!layout) { print_errors(layout.errors()); return kUsage; }
+  auto key = secrets_key(a.secrets_key);
+  if (!key) { print_errors(key.errors()); return kUsage; }
+  // Secrets in clear: every file and folder of the dump is the owner's alone.
+  if (a.keep_secrets && !*key) ::umask(077);
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
   Result<std::unique_ptr<format::DumpWriter>> w =
@@ -184,6 +210,7 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   o.roots = a.collections;
   o.no_closure = a.no_closure;
   o.keep_secrets = a.keep_secrets;
+  if (*key) o.seal = &**key;
   o.progress = want_progress(a.progress);
   if (!a.subdir.empty()) {
     if (!extras.subtree_root) {
@@ -206,7 +233,8 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
 }
 
 struct LoadArgs {
-  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user, layout;
+  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user, layout,
+      secrets_key;
   bool restore = false, dry_run = false, keep_unknown = false, stub_missing = false;
 };
 
@@ -239,10 +267,13 @@ format::OpenOptions open_options(const SchemaExtras& extras, const LoadArgs& a) 
 int cmd_load(const SchemaInfo& schema, const SchemaExtras& extras, const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
+  auto key = secrets_key(a.secrets_key);
+  if (!key) { print_errors(key.errors()); return kUsage; }
+  if (*key) o->secrets_key = &**key;
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
   auto reader = format::open_dump(a.in, schema, open_options(extras, a));
-  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  if (!reader) { print_errors(reader.errors()); return open_failure_status(a.in); }
   auto r = engine::load(**st, schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   return print_load_report(*r, a.report, stdout);
@@ -252,6 +283,9 @@ int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std
                  const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
+  auto key = secrets_key(a.secrets_key);
+  if (!key) { print_errors(key.errors()); return kUsage; }
+  if (*key) o->secrets_key = &**key;
   std::unique_ptr<store::Store> store;
   if (!against.empty()) {
     auto st = open(against);
@@ -259,7 +293,7 @@ int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std
     store = std::move(*st);
   }
   auto reader = format::open_dump(in, schema, open_options(extras, a));
-  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  if (!reader) { print_errors(reader.errors()); return open_failure_status(in); }
   auto r = engine::validate(store.get(), schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   if (a.report == "json") return print_load_report(*r, "json", stdout);
@@ -319,10 +353,11 @@ Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const Sche
 }
 
 int cmd_diff(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& a, const std::string& b, bool as_json) {
+  auto status_for = [](const std::string& what) { return looks_like_store_url(what) ? kUsage : open_failure_status(what); };
   auto sa = open_source(schema, extras, a);
-  if (!sa) { print_errors(sa.errors()); return kUsage; }
+  if (!sa) { print_errors(sa.errors()); return status_for(a); }
   auto sb = open_source(schema, extras, b);
-  if (!sb) { print_errors(sb.errors()); return kUsage; }
+  if (!sb) { print_errors(sb.errors()); return status_for(b); }
   auto r = engine::diff(schema, *(*sa)->reader, *(*sb)->reader);
   if (!r) { print_errors(r.errors()); return kUsage; }
   if (as_json) std::printf("%s\n", json::write(r->json()).c_str());
@@ -342,7 +377,7 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
   }
   auto open_in = [&]() { return format::open_dump(in, schema); };
   auto reader = open_in();
-  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  if (!reader) { print_errors(reader.errors()); return open_failure_status(in); }
   const int from = (*reader)->header().version;
   Result<std::unique_ptr<format::DumpWriter>> w =
       *f == format::Format::tree ? format::make_tree_writer(out, schema.layout()) : format::make_stream_writer(*f, out);
@@ -511,7 +546,9 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   dump->add_option("--only", da.only, "only these kinds")->expected(1, -1);
   dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
   dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
-  dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them");
+  dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them (files mode 0600)");
+  dump->add_option("--secrets-key", da.secrets_key,
+                   "seal secrets with this key file instead of redacting them (or METAPORT_SECRETS_KEY)");
   if (extras.subtree_root)
     dump->add_option("--subdir", da.subdir, "only this subtree (a path from the root) and what it needs");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
@@ -529,6 +566,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   load->add_flag("--keep-unknown", la.keep_unknown, "carry unknown fields through instead of failing");
   load->add_option("--user", la.user, "attribute content of users missing in the target to this user (email)");
   load->add_flag("--stub-missing", la.stub_missing, "create placeholders for missing data-model references");
+  load->add_option("--secrets-key", la.secrets_key, "open sealed secrets with this key file (or METAPORT_SECRETS_KEY)");
   load->add_option("--progress", la.progress)->check(CLI::IsMember({"auto", "always", "never"}));
   load->add_option("--layout", la.layout, "trees: read with this layout (default: the one the folder holds)");
 
@@ -541,6 +579,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   validate->add_flag("--stub-missing", va.stub_missing);
   validate->add_option("--report", va.report, "text|json");
   validate->add_option("--layout", va.layout, "trees: read with this layout (default: the one the folder holds)");
+  validate->add_option("--secrets-key", va.secrets_key, "check that sealed secrets open with this key file");
 
   std::string diff_a, diff_b;
   bool diff_json = false;

@@ -1,8 +1,13 @@
 #include "runtime/format/dump_format.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc 2.28+)
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <unordered_set>
 
@@ -39,6 +44,10 @@ Value header_value(const DumpHeader& h) {
   v.set("schema", h.schema);
   v.set("version", h.version);
   if (h.secrets_kept) v.set("secrets", "kept");
+  if (!h.secrets_key.empty()) {
+    v.set("secrets", "sealed");
+    v.set("secrets_key", h.secrets_key);
+  }
   return v;
 }
 
@@ -176,68 +185,60 @@ class TreeWriter : public DumpWriter {
   Status finish(const Counts&) override {
     if (auto s = files_->finish(); !s) return s;
     std::error_code ec;
-    std::string old;
-    std::vector<std::string> kept;
     if (fs::exists(dir_, ec)) {
-      old = dir_ + ".old-" + std::to_string(::getpid());
-      fs::rename(dir_, old, ec);
-      if (ec) return make_error("cannot move the previous dump " + dir_ + " aside: " + ec.message());
-      auto moved = move_foreign_files(old, tmp_);
-      if (!moved) {
-        fs::rename(old, dir_, ec);
-        return moved.errors();
-      }
-      kept = std::move(*moved);
+      // What the tree being replaced holds that is not the layout's own
+      // (.git, a README) joins the new tree first, as hard links: the old
+      // tree stays whole until the swap.
+      if (auto s = link_foreign_files(dir_, tmp_); !s) return s;
+      // One atomic step: the two folders trade places (renameat2
+      // RENAME_EXCHANGE), so a kill at any moment leaves the old tree or
+      // the new one under the name, never neither. The old one, now under
+      // the temporary name, is removed after.
+      if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_EXCHANGE) != 0)
+        return make_error("cannot swap the new dump into " + dir_ + ": " + std::strerror(errno));
+      done_ = true;
+      fs::remove_all(tmp_, ec);
+      return ok_status();
     }
     fs::rename(tmp_, dir_, ec);
-    if (ec) {
-      const std::string why = ec.message();
-      if (!old.empty()) {  // put everything back as it was
-        for (const auto& rel : kept) fs::rename(fs::path(tmp_) / rel, fs::path(old) / rel, ec);
-        fs::rename(old, dir_, ec);
-      }
-      return make_error("cannot move the new dump into " + dir_ + ": " + why);
-    }
+    if (ec) return make_error("cannot move the new dump into " + dir_ + ": " + ec.message());
     done_ = true;
-    if (!old.empty()) fs::remove_all(old, ec);
     return ok_status();
   }
 
  private:
   // The files of the tree being replaced (`from`) that are not the layout's
-  // own move into the new tree (`to`): hidden ones such as .git (folders
-  // whole), READMEs, CI files. metaport.yaml is the writer's own (rewritten,
-  // or dropped by a layout without it). Returns what moved.
-  Result<std::vector<std::string>> move_foreign_files(const std::string& from, const std::string& to) {
+  // own join the new tree (`to`) as hard links (a copy where the file system
+  // cannot link): hidden ones such as .git (folders whole, empty ones
+  // included), READMEs, CI files. metaport.yaml is the writer's own
+  // (rewritten, or dropped by a layout without it). Nothing in `from` moves,
+  // so a failure or a kill before the swap leaves it as it was.
+  Status link_foreign_files(const std::string& from, const std::string& to) {
     std::error_code ec;
-    std::vector<std::string> keep;
     for (auto it = fs::recursive_directory_iterator(from, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) return make_error("cannot list " + dir_ + ": " + ec.message());
       const std::string rel = it->path().lexically_relative(from).generic_string();
       const bool is_dir = it->is_directory(ec) && !it->is_symlink(ec);
-      if (hidden_path(rel)) {
-        keep.push_back(rel);
-        if (is_dir) it.disable_recursion_pending();
+      const bool hidden = hidden_path(rel);
+      if (!hidden && (is_dir || rel == "metaport.yaml" || layout_->owns(rel))) continue;
+      const fs::path dest = fs::path(to) / rel;
+      if (is_dir) {  // a hidden folder: made with its permissions, filled below
+        fs::create_directories(dest, ec);
+        if (!ec) fs::permissions(dest, it->status().permissions(), ec);
+        if (ec) return make_error("cannot keep " + dir_ + "/" + rel + " in the new dump: " + ec.message());
         continue;
       }
-      if (is_dir || rel == "metaport.yaml" || layout_->owns(rel)) continue;
-      keep.push_back(rel);
-    }
-    std::vector<std::string> moved;
-    for (const auto& rel : keep) {
-      const fs::path dest = fs::path(to) / rel;
-      if (fs::exists(dest, ec)) continue;  // the new tree has a file there: it wins
+      if (fs::symlink_status(dest, ec).type() != fs::file_type::not_found) continue;  // the new tree has a file there: it wins
       fs::create_directories(dest.parent_path(), ec);
-      fs::rename(fs::path(from) / rel, dest, ec);
+      fs::create_hard_link(it->path(), dest, ec);
       if (ec) {
-        const std::string why = ec.message();
-        for (const auto& back : moved) fs::rename(fs::path(to) / back, fs::path(from) / back, ec);
-        return make_error("cannot keep " + dir_ + "/" + rel + " in the new dump: " + why);
+        ec.clear();
+        fs::copy(it->path(), dest, fs::copy_options::copy_symlinks, ec);
       }
-      moved.push_back(rel);
+      if (ec) return make_error("cannot keep " + dir_ + "/" + rel + " in the new dump: " + ec.message());
     }
-    return moved;
+    return ok_status();
   }
 
   std::string dir_, tmp_;
@@ -270,9 +271,15 @@ Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
   out.schema = s->as_string();
   out.version = static_cast<int>(v->as_int());
   if (const Value* sec = h.find("secrets")) {
-    if (!sec->is_string() || sec->as_string() != "kept")
-      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets) or left out");
-    out.secrets_kept = true;
+    const Value* id = h.find("secrets_key");
+    if (sec->is_string() && sec->as_string() == "kept" && !id) {
+      out.secrets_kept = true;
+    } else if (sec->is_string() && sec->as_string() == "sealed" && id && id->is_string() && !id->as_string().empty()) {
+      out.secrets_key = id->as_string();
+    } else {
+      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets), 'sealed' with "
+                               "'secrets_key' (written with --secrets-key), or left out");
+    }
   }
   if (out.format > kFormatVersion)
     return make_error(name + ": dump format " + std::to_string(out.format) + " is newer than this metaport reads (" +
@@ -599,6 +606,20 @@ Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg,
       return make_error(dir + " is a folder that is neither empty nor a metaport dump (no metaport.yaml) nor a tree of this layout: refusing to replace it");
     replaces = !empty;
   }
+  // Leftovers of dumps into this folder that were killed: their process is gone.
+  const fs::path parent = fs::path(dir).parent_path().empty() ? fs::path(".") : fs::path(dir).parent_path();
+  const std::string prefix = fs::path(dir).filename().string() + ".tmp-";
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
+  ec.clear();
   std::string tmp = dir + ".tmp-" + std::to_string(::getpid());
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
@@ -645,21 +666,24 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     return make_error("--layout " + options.layout + " is for trees (folders); " + in_path + " is not a folder");
   auto in = io::open_input(in_path);
   if (!in) return in.errors();
+  return open_stream(std::move(*in), options.extra);
+}
+
+Result<std::unique_ptr<DumpReader>> open_stream(std::unique_ptr<io::Input> in, std::span<const ExtraFormat> extra) {
   // Sniff the first non-blank byte, and for the extra formats a little more.
   char c = 0;
   std::string head;
   for (;;) {
-    auto n = (*in)->read(&c, 1);
+    auto n = in->read(&c, 1);
     if (!n) return n.errors();
     if (*n == 0) break;
     head += c;
     if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
   }
-  const auto& extra = options.extra;
   if (!extra.empty())
     while (head.size() < 256) {
       char more[256];
-      auto n = (*in)->read(more, 256 - head.size());
+      auto n = in->read(more, 256 - head.size());
       if (!n) return n.errors();
       if (*n == 0) break;
       head.append(more, *n);
@@ -679,7 +703,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     std::unique_ptr<io::Input> in_;
     std::string head_;
   };
-  auto input = std::make_unique<Prefixed>(std::move(*in), head);
+  auto input = std::make_unique<Prefixed>(std::move(in), head);
   for (const auto& f : extra)
     if (f.sniff && f.sniff(head)) return f.open_reader(std::move(input));
   if (c == '{') {

@@ -39,6 +39,9 @@ struct DumpHeader {
   // (pasted into a reviewed file, it would slip into git unnoticed).
   bool secrets_kept = false;
   std::string layout;         // trees: the name of the layout the tree is read with ("" for streams)
+  // Written with --secrets-key: the secrets are sealed with the key of this
+  // id (`secrets: sealed`, `secrets_key: ID`); empty otherwise.
+  std::string secrets_key;
 };
 
 using Counts = std::map<std::string, std::size_t>;
@@ -169,5 +172,8 @@ struct OpenOptions {
 // reads stdin.
 Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
                                               const OpenOptions& options = {});
+// A yaml or jsonl stream (or one of `extra`) from any input: a file, stdin,
+// bytes in memory.
+Result<std::unique_ptr<DumpReader>> open_stream(std::unique_ptr<io::Input> in, std::span<const ExtraFormat> extra = {});
 
 }  // namespace metaport::format
