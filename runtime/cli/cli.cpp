@@ -147,6 +147,21 @@ int cmd_seed(const SchemaInfo& schema, const SchemaExtras& extras, const std::st
   return kOk;
 }
 
+// The tree layout a dump or upgrade writes (--layout NAME), checked
+// against the schema's layouts; only for tree output.
+Result<std::unique_ptr<Layout>> output_layout(const SchemaInfo& schema, const std::string& name, std::string_view written) {
+  if (name.empty()) return schema.layout();
+  if (written != format::format_name(format::Format::tree))
+    return make_error("--layout " + name + " is for tree dumps (a folder), not " + std::string(written));
+  auto l = schema.layout(name);
+  if (!l) {
+    std::string names;
+    for (const auto& n : schema.layout_names()) names += (names.empty() ? "" : ", ") + n;
+    return make_error("--layout " + name + ": schema " + schema.name + " has the tree layouts " + names);
+  }
+  return l;
+}
+
 // A schema format named by --format, or whose extension OUT has.
 const format::ExtraFormat* extra_format(const SchemaExtras& extras, const std::string& out, const std::string& flag) {
   for (const auto& f : extras.formats) {
@@ -171,7 +186,7 @@ Result<std::optional<engine::SecretsKey>> secrets_key(const std::string& file) {
 }
 
 struct DumpArgs {
-  std::string store, out = "-", format, progress = "auto", subdir;
+  std::string store, out = "-", format, progress = "auto", subdir, layout;
   std::vector<std::string> only, collections;
   std::string secrets_key;
   bool no_closure = false, keep_secrets = false;
@@ -181,6 +196,8 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   const format::ExtraFormat* ef = extra_format(extras, a.out, a.format);
   auto f = ef ? Result<format::Format>(format::Format::jsonl) : output_format(a.out, a.format);
   if (!f) { print_errors(f.errors()); return kUsage; }
+  auto layout = output_layout(schema, a.layout, ef ? std::string_view(ef->name) : format::format_name(*f));
+  if (!layout) { print_errors(layout.errors()); return kUsage; }
   auto key = secrets_key(a.secrets_key);
   if (!key) { print_errors(key.errors()); return kUsage; }
   // Secrets in clear: every file and folder of the dump is the owner's alone.
@@ -189,7 +206,7 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   if (!st) { print_errors(st.errors()); return kUsage; }
   Result<std::unique_ptr<format::DumpWriter>> w =
       ef ? ef->make_writer(a.out)
-      : *f == format::Format::tree ? format::make_tree_writer(a.out, schema.layout()) : format::make_stream_writer(*f, a.out);
+      : *f == format::Format::tree ? format::make_tree_writer(a.out, std::move(*layout)) : format::make_stream_writer(*f, a.out);
   if (!w) { print_errors(w.errors()); return kUsage; }
   engine::DumpOptions o;
   o.only = a.only;
@@ -212,13 +229,15 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   std::size_t total = 0;
   for (const auto& [k, n] : r->counts) total += n;
   if (a.out != "-")
-    std::fprintf(stderr, "dumped %zu entities to %s (%s)\n", total, a.out.c_str(),
-                 ef ? ef->name.c_str() : std::string(format::format_name(*f)).c_str());
+    std::fprintf(stderr, "dumped %zu entities to %s (%s%s)\n", total, a.out.c_str(),
+                 ef ? ef->name.c_str() : std::string(format::format_name(*f)).c_str(),
+                 a.layout.empty() ? "" : (", layout " + a.layout).c_str());
   return kOk;
 }
 
 struct LoadArgs {
-  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user, secrets_key;
+  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user, layout,
+      secrets_key;
   bool restore = false, dry_run = false, keep_unknown = false, stub_missing = false;
 };
 
@@ -240,6 +259,14 @@ Result<engine::LoadOptions> load_options(const LoadArgs& a) {
   return o;
 }
 
+format::OpenOptions open_options(const SchemaExtras& extras, const LoadArgs& a) {
+  format::OpenOptions o;
+  o.layout = a.layout;
+  o.keep_unknown = a.keep_unknown;
+  o.extra = extras.formats;
+  return o;
+}
+
 int cmd_load(const SchemaInfo& schema, const SchemaExtras& extras, const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
@@ -248,7 +275,7 @@ int cmd_load(const SchemaInfo& schema, const SchemaExtras& extras, const LoadArg
   if (*key) o->secrets_key = &**key;
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
-  auto reader = format::open_dump(a.in, schema, extras.formats);
+  auto reader = format::open_dump(a.in, schema, open_options(extras, a));
   if (!reader) { print_errors(reader.errors()); return open_failure_status(a.in); }
   auto r = engine::load(**st, schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
@@ -289,7 +316,7 @@ int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std
     if (!st) { print_errors(st.errors()); return kUsage; }
     store = std::move(*st);
   }
-  auto reader = format::open_dump(in, schema, extras.formats);
+  auto reader = format::open_dump(in, schema, open_options(extras, a));
   if (!reader) { print_errors(reader.errors()); return open_failure_status(in); }
   auto r = engine::validate(store.get(), schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
@@ -343,7 +370,7 @@ Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const Sche
     if (!r) return r.errors();
     path = src->tmp;
   }
-  auto r = format::open_dump(path, schema, extras.formats);
+  auto r = format::open_dump(path, schema, {.extra = extras.formats});
   if (!r) return r.errors();
   src->reader = std::move(*r);
   return src;
@@ -389,6 +416,10 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
       const KindInfo* k = schema.find(r.kind);
       if (!k) {
         errors.add(Error{"unknown kind '" + r.kind + "'", {}, r.origin.mark, r.origin.file, {}});
+        continue;
+      }
+      if (!r.problems.empty()) {
+        errors.append(r.problems);
         continue;
       }
       Entity e;
@@ -506,6 +537,12 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
   return kOk;
 }
 
+std::string layout_list(const SchemaInfo& schema) {
+  std::string out;
+  for (const auto& n : schema.layout_names()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** argv) {
@@ -541,6 +578,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (extras.subtree_root)
     dump->add_option("--subdir", da.subdir, "only this subtree (a path from the root) and what it needs");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  dump->add_option("--layout", da.layout, "tree dumps: the layout to write (" + layout_list(schema) + ")");
 
   // The load's flags (load and copy).
   auto load_flags = [](CLI::App* cmd, LoadArgs& a) {
@@ -560,6 +598,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   load->add_option("IN", la.in, "a folder, a file, - for stdin");
   load_flags(load, la);
   load->add_option("--secrets-key", la.secrets_key, "open sealed secrets with this key file (or METAPORT_SECRETS_KEY)");
+  load->add_option("--layout", la.layout, "trees: read with this layout (default: the one the folder holds)");
 
   std::string copy_src;
   LoadArgs ca;
@@ -576,6 +615,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   validate->add_flag("--keep-unknown", va.keep_unknown);
   validate->add_flag("--stub-missing", va.stub_missing);
   validate->add_option("--report", va.report, "text|json");
+  validate->add_option("--layout", va.layout, "trees: read with this layout (default: the one the folder holds)");
   validate->add_option("--secrets-key", va.secrets_key, "check that sealed secrets open with this key file");
 
   std::string diff_a, diff_b;

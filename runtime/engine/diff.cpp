@@ -76,6 +76,10 @@ Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Sides& si
       errors.add(Error{"unknown kind '" + rec.kind + "'", {}, rec.origin.mark, rec.origin.file, {}});
       continue;
     }
+    if (!rec.problems.empty()) {
+      errors.append(rec.problems);
+      continue;
+    }
     Entity e;
     Errors de;
     DecodeOptions o;
