@@ -16,6 +16,8 @@
 #include "runtime/engine/load.hpp"
 #include "runtime/format/dump_format.hpp"
 #include "runtime/store/store.hpp"
+#include "runtime/sync/git.hpp"
+#include "runtime/sync/sync.hpp"
 
 namespace bi {
 namespace {
@@ -66,6 +68,42 @@ class Demo {
   std::size_t dump(metaport::store::Store& st, const std::string& out);
   std::string write_jsonl(const std::string& path, const std::vector<std::pair<std::string, Value>>& docs);
   std::map<std::string, std::string> tree(const std::string& dir) { return take(demo_diff::read_tree(dir), "reading " + dir); }
+  void git_leg(metaport::store::Store& staging, metaport::store::Store& production, Value card, std::size_t dumped);
+
+  // A git sync command run in-process; its output, captured.
+  struct Captured {
+    int rc = 0;
+    std::string out, err;
+    // The first line of out starting with `prefix` ("" if none).
+    std::string line(std::string_view prefix) const {
+      for (std::size_t start = 0; start < out.size();) {
+        std::size_t end = out.find('\n', start);
+        if (end == std::string::npos) end = out.size();
+        if (out.compare(start, prefix.size(), prefix) == 0) return out.substr(start, end - start);
+        start = end + 1;
+      }
+      return {};
+    }
+  };
+  template <class F>
+  Captured run_sync(const std::string& doing, F&& f) {
+    char *o = nullptr, *e = nullptr;
+    std::size_t on = 0, en = 0;
+    std::FILE* out = open_memstream(&o, &on);
+    std::FILE* err = open_memstream(&e, &en);
+    metaport::sync::Sync s(schema_, out, err);
+    s.set_cache_dir((dir_ / "git-cache").string());
+    Captured c;
+    c.rc = f(s);
+    std::fclose(out);
+    std::fclose(err);
+    c.out.assign(o, on);
+    c.err.assign(e, en);
+    std::free(o);
+    std::free(e);
+    if (c.rc != 0) throw Failed{doing + " (exit " + std::to_string(c.rc) + "):\n" + c.out + c.err};
+    return c;
+  }
 
   const metaport::SchemaInfo& schema_;
   fs::path dir_;
@@ -250,8 +288,92 @@ int Demo::run() {
   if (!end.identical())
     throw Failed{std::to_string(end.differences()) + " files still differ between " + at("staging") + " and " + at("production")};
   step(8, "dump production", std::to_string(end.files_b) + " files in " + at("production") + "/: identical to staging/");
-  std::printf("\ndemo OK: staging and production hold the same %zu entities.\n", dumped);
+
+  git_leg(*staging, *production, *card, dumped);
+  std::printf("\ndemo OK: staging and production hold the same %zu entities, by tree and by git.\n", dumped);
   return 0;
+}
+
+// 9-13: the same promotion through git (docs/sync.md): staging pushes to a
+// bare repository in the demo folder, production pulls, and the synced
+// content is read-only there.
+void Demo::git_leg(metaport::store::Store& staging, metaport::store::Store& production, Value card, std::size_t dumped) {
+  namespace sync = metaport::sync;
+  const std::string repo = at("content.git");
+  check(sync::init_bare_repository(repo), "creating " + repo);
+  auto c = run_sync("connecting staging to " + repo, [&](sync::Sync& s) {
+    return s.connect(url("staging.db"), {.repo = repo, .mode = "development", .author = "Staging <staging@example.com>"});
+  });
+  c = run_sync("pushing staging", [&](sync::Sync& s) { return s.push(url("staging.db"), {.message = "Staging content"}); });
+  const std::string pushed = c.line("pushed ");
+  if (pushed.rfind("pushed " + std::to_string(dumped) + " changes", 0) != 0)
+    throw Failed{"the first push should hold the " + std::to_string(dumped) + " entities, it says: " + c.out};
+  step(9, "git: staging pushes", pushed.substr(7) + " of " + repo);
+
+  c = run_sync("connecting production", [&](sync::Sync& s) {
+    return s.connect(url("production.db"), {.repo = repo, .mode = "production"});
+  });
+  const std::string in_sync = c.line("main at ");
+  if (in_sync.find(std::to_string(dumped) + " identical") == std::string::npos || in_sync.find("in sync at") == std::string::npos)
+    throw Failed{"production holds what staging pushed, so connecting should find it in sync: " + c.out};
+  step(10, "git: production joins", "production mode, " + std::to_string(dumped) + " entities identical to the branch: " +
+                                         in_sync.substr(in_sync.find("in sync at")));
+
+  // A change in staging, reviewed as a git commit.
+  Value* filter = card.find("dataset_query")->find("stages")->as_array()[0].find("filters");
+  Value& threshold = filter->as_array()[0].as_array()[3];
+  const std::int64_t old_value = threshold.as_int(), new_value = 500;
+  threshold = Value(new_value);
+  load(staging, write_jsonl((dir_ / "change2.jsonl").string(), {{"Card", card}}), metaport::engine::Mode::update);
+  c = run_sync("status of staging", [&](sync::Sync& s) { return s.status(url("staging.db"), false); });
+  const std::string modified = c.line("  modified ");
+  if (c.line("1 local change since").empty() || modified.empty())
+    throw Failed{"staging's status should list exactly the changed card: " + c.out};
+  c = run_sync("pushing the change", [&](sync::Sync& s) {
+    return s.push(url("staging.db"), {.message = "Large orders: over " + std::to_string(new_value)});
+  });
+  step(11, "git: staging pushes", c.line("pushed ").substr(7) + " (card filter " + std::to_string(old_value) + " -> " +
+                                      std::to_string(new_value) + "):");
+  {
+    // What a reviewer sees: the commit's one-line diff.
+    auto git = take(sync::GitRepo::open_at(repo, repo), "opening " + repo);
+    auto head = take(git->fetch("main", {}), "reading " + repo);
+    auto log = take(git->log(std::nullopt, *head), "reading " + repo);
+    if (log.size() < 2) throw Failed{repo + " should hold the two pushes"};
+    auto deltas = take(git->diff(take(git->tree_of(log[1].id), "reading " + repo), take(git->tree_of(log[0].id), "reading " + repo)),
+                       "comparing the last two commits of " + repo);
+    if (deltas.size() != 1 || !deltas[0].old_blob || !deltas[0].new_blob)
+      throw Failed{"the change should touch exactly one file of " + repo + ", it touches " + std::to_string(deltas.size())};
+    std::printf("%s", indent(demo_diff::unified(take(git->read_blob(*deltas[0].old_blob), "reading"),
+                                                take(git->read_blob(*deltas[0].new_blob), "reading"),
+                                                "a/" + deltas[0].path, "b/" + deltas[0].path, 1),
+                             "   ").c_str());
+  }
+
+  c = run_sync("pulling into production", [&](sync::Sync& s) { return s.pull(url("production.db"), {}); });
+  const std::string pulled = c.line("pulled ");
+  if (pulled.find(": 0 created, 1 updated, 0 deleted") == std::string::npos)
+    throw Failed{"production should pull exactly one update: " + c.out};
+  step(12, "git: production pulls", pulled.substr(pulled.find(": ") + 2));
+
+  // Synced content is read-only in production, whoever writes.
+  std::string refusal;
+  {
+    check(production.begin_write(), "opening a write on production");
+    const auto id = take(production.lookup("Card", metaport::Key(card.find("entity_id")->as_string())), "finding the card");
+    Status st = id ? production.remove("Card", *id) : Status(metaport::make_error("the card is missing in production"));
+    (void)production.rollback();
+    if (st.ok()) throw Failed{"production accepted a write to synced content"};
+    refusal = st.errors().list().front().message;
+    refusal = refusal.substr(refusal.find("metaport sync: "));
+  }
+  dump(production, at("production"));
+  dump(staging, at("staging"));
+  auto end = demo_diff::compare(tree(at("staging")), tree(at("production")));
+  if (!end.identical())
+    throw Failed{std::to_string(end.differences()) + " files differ between staging and production after the pull"};
+  step(13, "git: production", "identical to staging; a write there is refused:");
+  std::printf("   %s\n", refusal.c_str());
 }
 
 }  // namespace

@@ -269,7 +269,7 @@ class Dumper {
 
   bool wanted(std::size_t k) const {
     const KindInfo& kind = *schema_.kinds[k];
-    if (!kind.dumped) return false;
+    if (!kind.dumped && !opts_.store_only_kinds) return false;
     if (!opts_.only.empty() && std::find(opts_.only.begin(), opts_.only.end(), kind.name) == opts_.only.end())
       return false;
     return true;

@@ -60,6 +60,10 @@ Loader::Prepared Loader::prepare_raw(format::DumpReader& reader, format::RawReco
     return p;
   }
   prepare_entity(p, kit->second, rec.doc);
+  if (!rec.problems.empty()) {  // the layout's, found converting the file: the entity fails with them
+    if (p.errors.empty()) p.guess = p.rec.key.size() ? p.rec.key.str() : guess_key(rec.doc);
+    p.errors.append(rec.problems);
+  }
   for (auto& [path, mark] : clear)
     p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
                                    std::string(kRedacted) + ") or remove it before this file goes into git",

@@ -73,6 +73,18 @@ Result<SecretsKey> SecretsKey::from_text(std::string_view text, const std::strin
   return k;
 }
 
+Result<SecretsKey> SecretsKey::ephemeral() {
+  if (sodium_init() < 0) return make_error("libsodium could not be initialised");
+  unsigned char master[32];
+  randombytes_buf(master, sizeof master);
+  char hex[2 * sizeof master + 1];
+  sodium_bin2hex(hex, sizeof hex, master, sizeof master);
+  auto k = from_text(hex, "a fresh key");
+  sodium_memzero(master, sizeof master);
+  sodium_memzero(hex, sizeof hex);
+  return k;
+}
+
 Result<SecretsKey> SecretsKey::from_file(const std::string& path) {
   auto text = io::read_file(path);
   if (!text) return make_error("--secrets-key " + path + ": cannot read it");

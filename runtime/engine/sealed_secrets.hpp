@@ -36,6 +36,10 @@ class SecretsKey {
   static Result<SecretsKey> from_file(const std::string& path);
   // METAPORT_SECRETS_KEY (the key's text itself) when set.
   static Result<std::optional<SecretsKey>> from_environment();
+  // A random key that lives as long as the process (copy seals the secrets
+  // it moves with one: nothing in clear in its temporary files, and its
+  // verification compares secrets without ever printing them).
+  static Result<SecretsKey> ephemeral();
 
   // 16 hex digits naming the key (a keyed hash of it): safe to print.
   const std::string& id() const { return id_; }

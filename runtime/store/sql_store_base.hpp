@@ -20,6 +20,9 @@ class SqlStoreBase : public Store {
   Status replace_schema(const SchemaInfo& schema) override;
   Result<std::optional<StoredSchema>> stored_schema() override;
   Result<bool> is_empty() override;
+  Status sql_exec(const std::string& sql) override { return exec(sql); }
+  Result<std::vector<Row>> sql_query(const std::string& sql, const Row& params) override { return query(sql, params); }
+  std::string sql_placeholder(int n) const override { return placeholder(n); }
 
  protected:
   using Store::Store;

@@ -14,7 +14,11 @@ namespace {
 // mp_redacted, their encodings), recorded in mp_meta.
 constexpr std::string_view kStoreFormat = "1";
 
-bool is_bookkeeping(const std::string& t) { return t == "mp_schema_version" || t == "mp_meta"; }
+// mp_sync__*: the git sync's state (runtime/sync); a kind's table name never
+// holds a double underscore (table_name_for_kind).
+bool is_bookkeeping(const std::string& t) {
+  return t == "mp_schema_version" || t == "mp_meta" || t.rfind("mp_sync__", 0) == 0;
+}
 
 // Integers come back as integers from SQLite and as text from PostgreSQL.
 std::optional<std::int64_t> int_of(const SqlValue& v) {

@@ -153,6 +153,17 @@ class Store {
   virtual Status insert_with_ids(std::string_view kind, std::span<const std::int64_t> ids,
                                  std::span<const Row> rows) = 0;
 
+  // ---- plain SQL, for metaport's own bookkeeping tables ----------------------
+  // The git sync (runtime/sync) keeps its state in tables of its own, named
+  // mp_sync__*, and guards the kind tables with triggers; it needs the same
+  // connection and transaction as the rows. Statements run inside whatever
+  // transaction is open (or on their own, autocommitted); parameters are
+  // spelled sql_placeholder(1..n). Values come back as the engine gives them
+  // (SQLite: typed; PostgreSQL: text). Not for kind rows: use the calls above.
+  virtual Status sql_exec(const std::string& sql) = 0;
+  virtual Result<std::vector<Row>> sql_query(const std::string& sql, const Row& params) = 0;
+  virtual std::string sql_placeholder(int n) const = 0;
+
  protected:
   explicit Store(StoreUrl url) : url_(std::move(url)) {}
 

@@ -25,15 +25,21 @@ TEST(Demo, RunsEndToEndAndExitsZero) {
   ASSERT_EQ(rc, 0) << out;
   for (const char* step : {"1. seed staging", "2. dump staging", "3. load into production", "4. dump production",
                            "5. change staging", "6. dump staging again", "7. load into production",
-                           "8. dump production", "demo OK"})
+                           "8. dump production", "9. git: staging pushes", "10. git: production joins",
+                           "11. git: staging pushes", "12. git: production pulls", "13. git: production", "demo OK"})
     EXPECT_NE(out.find(step), std::string::npos) << step;
   // The diff shows the two changes.
   EXPECT_NE(out.find("+name: Operations health (weekly)"), std::string::npos) << out;
   EXPECT_NE(out.find("-name: Operations health"), std::string::npos) << out;
   EXPECT_NE(out.find("+      - 250"), std::string::npos) << out;
+  // The git leg: the reviewed commit's one-line diff, the pull, the refusal.
+  EXPECT_NE(out.find("+      - 500"), std::string::npos) << out;
+  EXPECT_NE(out.find("0 created, 1 updated, 0 deleted"), std::string::npos) << out;
+  EXPECT_NE(out.find("synced read-only content"), std::string::npos) << out;
   // What it leaves behind: two stores and two identical trees.
   EXPECT_TRUE(fs::is_regular_file(dir + "/staging.db"));
   EXPECT_TRUE(fs::is_regular_file(dir + "/production.db"));
+  EXPECT_TRUE(fs::is_directory(dir + "/content.git"));
   auto a = bi::demo_diff::read_tree(dir + "/staging");
   auto b = bi::demo_diff::read_tree(dir + "/production");
   ASSERT_TRUE(a.ok() && b.ok());

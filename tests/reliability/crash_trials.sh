@@ -3,14 +3,15 @@
 # After every kill the store must hold exactly the state before the load or
 # exactly the state after it (never anything between), and the same load run
 # again must succeed; a tree dump killed over an existing tree must leave the
-# old tree or the new one, never a mix. SQLite and PostgreSQL.
+# old tree or the new one, never a mix. Every engine (SQLite, PostgreSQL,
+# MySQL/MariaDB: tests/support/engines.inc).
 #
 #   crash_trials.sh [--trials N] [--size ENTITIES] [--bin METAPORT_BI]
 #
 # tests/run runs a few trials per scenario (tests/reliability:crash_trials_test);
 # bench/crash_trials runs many. Prints one line per trial and a summary:
 #   crash trials: N kills; before: B, after: A, finished before the kill: F, anything else: 0
-# Needs METAPORT_PG_URL (tests/run starts the server).
+# Needs METAPORT_PG_URL and METAPORT_MYSQL_URL (tests/run starts the servers).
 set -uo pipefail
 trials=4 size=1500
 bin="${TEST_SRCDIR:-}/metaport/entities/bi/metaport_bi"
@@ -22,27 +23,21 @@ while (($#)); do
     *) echo "crash_trials: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-pg="${METAPORT_PG_URL:?METAPORT_PG_URL is not set: the trials need the PostgreSQL server tests/run starts}"
+if [[ -n "${TEST_SRCDIR:-}" ]]; then support="$TEST_SRCDIR/metaport/tests/support"
+else support="$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)"; fi
 work="${TEST_TMPDIR:-$(mktemp -d)}/crash"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+# Every engine of tests/support/engines.inc; server databases dropped at exit.
+# shellcheck source=tests/support/stores.sh
+source "$support/stores.sh"
 RANDOM=$(( $$ % 32768 ))
 
 before=0 after=0 finished=0 bad=0 reruns_failed=0
-pgdbs=()
-cleanup() { for d in "${pgdbs[@]}"; do psql -q "$pg" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1; done; }
-trap cleanup EXIT
-pgurl_for() { printf '%s' "$pg" | sed -E "s#(postgres(ql)?://[^/]*/)[^?]*#\1$1#"; }
-fresh_store() {  # fresh_store ENGINE NAME -> prints the URL of an empty, initialised store
+# store ENGINE NAME -> prints the URL of an empty, initialised store
+store() {
   local url
-  if [[ "$1" == sqlite ]]; then
-    rm -f "$work/$2.db"*
-    url="sqlite://$work/$2.db"
-  else
-    local db="mp_crash_$$_$2_${RANDOM}"
-    pgdbs+=("$db")
-    psql -q "$pg" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || return 1
-    url="$(pgurl_for "$db")"
-  fi
+  url="$(fresh_store "$1" "$2")" || return 1
+  [[ "$1" == sqlite ]] && rm -f "${url#sqlite://}"*
   "$bin" init "$url" >/dev/null 2>&1 || return 1
   printf '%s' "$url"
 }
@@ -50,7 +45,7 @@ state() { "$bin" dump "$1" "$2" --keep-secrets >/dev/null 2>&1; }
 now_ms() { date +%s%3N; }
 
 # The inputs: the bi sample, and an edited copy of it (every card renamed).
-src="$(fresh_store sqlite src)" || { echo "FAIL: cannot create the source store"; exit 1; }
+src="$(store sqlite src)" || { echo "FAIL: cannot create the source store"; exit 1; }
 "$bin" seed "$src" --size "$size" >/dev/null 2>&1 || { echo "FAIL: seed"; exit 1; }
 "$bin" dump "$src" sample.jsonl --keep-secrets >/dev/null 2>&1
 "$bin" dump "$src" sample_tree --keep-secrets >/dev/null 2>&1
@@ -62,7 +57,7 @@ sed -E '/"kind":"Card"/ s/"name":"([^"]*)"/"name":"\1 (edited)"/' sample.jsonl >
 #   update        --mode update of the edited dump into a store holding the sample
 trial() {
   local engine="$1" scenario="$2" store input mode=skip t0 t1 full delay pid outcome
-  store="$(fresh_store "$engine" "t$RANDOM")" || { echo "FAIL: store"; bad=$((bad + 1)); return; }
+  store="$(store "$engine" "t$RANDOM")" || { echo "FAIL: store"; bad=$((bad + 1)); return; }
   case "$scenario" in
     empty-jsonl) input=sample.jsonl ;;
     empty-tree) input=sample_tree ;;
@@ -70,7 +65,7 @@ trial() {
   esac
   state "$store" before.jsonl
   # How long the whole load takes here, measured on a scratch copy.
-  local ref; ref="$(fresh_store "$engine" "r$RANDOM")"
+  local ref; ref="$(store "$engine" "r$RANDOM")"
   [[ "$scenario" == update ]] && "$bin" load "$ref" sample.jsonl >/dev/null 2>&1
   t0=$(now_ms); "$bin" load "$ref" "$input" --mode "$mode" >/dev/null 2>&1; t1=$(now_ms)
   full=$((t1 - t0)); ((full > 0)) || full=1
@@ -103,7 +98,7 @@ trial() {
 # A tree dump killed over an existing tree: the old tree or the new one.
 dump_trial() {
   local engine="$1" a b t0 t1 full delay pid
-  a="$(fresh_store "$engine" "da$RANDOM")"; b="$(fresh_store "$engine" "db$RANDOM")"
+  a="$(store "$engine" "da$RANDOM")"; b="$(store "$engine" "db$RANDOM")"
   "$bin" load "$a" sample.jsonl >/dev/null 2>&1
   "$bin" load "$b" edited.jsonl >/dev/null 2>&1
   rm -rf out old_ref new_ref
@@ -127,7 +122,7 @@ dump_trial() {
   printf '%-8s %-12s kill at %5d ms of %5d ms: %s (%s)\n' "$engine" tree-dump "$delay" "$full" "$res" "$outcome"
 }
 
-for engine in sqlite postgres; do
+for engine in "${METAPORT_ENGINES[@]}"; do
   for scenario in empty-jsonl empty-tree update; do
     for ((i = 0; i < trials; i++)); do trial "$engine" "$scenario"; done
   done

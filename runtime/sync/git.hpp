@@ -1,0 +1,160 @@
+// Git for the sync, on libgit2 (no `git` binary, no work tree): a local bare
+// repository per remote URL serves as an object cache. Fetches bring only
+// the new objects; pushes build blobs, trees and the commit in memory
+// (libgit2's mempack backend), write them to the cache as one pack, and send
+// the remote only what it lacks.
+//
+//   auto repo = GitRepo::open_cache("https://git.example.com/bi.git");
+//   auto head = repo->fetch("main", auth);            // nullopt: no such branch
+//   Oid blob = repo->write_blob(text);
+//   Oid tree = repo->update_tree(base_tree, changes);
+//   Oid c = repo->commit(tree, parent, "message", author);
+//   repo->push(c, "main", auth, {.force = false});
+//
+// Errors are values; messages name the repository (never with its token).
+#pragma once
+#include <git2.h>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "metaport/result.hpp"
+
+namespace metaport::sync {
+
+// A git object id (SHA-1).
+struct Oid {
+  git_oid raw{};
+  std::string hex() const;
+  std::string short_hex() const { return hex().substr(0, 10); }
+  static std::optional<Oid> parse(std::string_view hex);
+  friend bool operator==(const Oid& a, const Oid& b) { return git_oid_equal(&a.raw, &b.raw); }
+};
+
+// The id a blob of these bytes has, without writing it anywhere.
+Oid blob_id(std::string_view bytes);
+
+// How to authenticate to an HTTPS remote: a token sent as the password of
+// HTTP basic auth (user: the URL's, else "x-access-token", which GitHub,
+// GitLab and Gitea accept with a personal access token).
+struct Auth {
+  std::optional<std::string> token;
+};
+
+// "Name <email>".
+struct Signature {
+  std::string name = "metaport";
+  std::string email = "metaport@localhost";
+  static Result<Signature> parse(std::string_view text);
+  std::string str() const { return name + " <" + email + ">"; }
+};
+
+struct TreeChange {
+  std::string path;
+  std::optional<Oid> blob;  // nullopt: remove the file
+};
+
+struct CommitInfo {
+  Oid id;
+  std::string summary;  // the message's first line
+  std::string author;   // "Name <email>"
+  std::int64_t time = 0;
+};
+
+// One file that differs between two trees.
+struct FileDelta {
+  std::string path;
+  std::optional<Oid> old_blob, new_blob;  // nullopt: absent on that side
+};
+
+enum class PushResult { pushed, rejected };
+
+class GitRepo {
+ public:
+  ~GitRepo();
+  GitRepo(const GitRepo&) = delete;
+  GitRepo& operator=(const GitRepo&) = delete;
+
+  // The cache for `url`: under `root` if given, else METAPORT_GIT_CACHE,
+  // else $XDG_CACHE_HOME/metaport/git, else ~/.cache/metaport/git, one bare
+  // repository per URL (created on first use). `url` must not carry
+  // credentials (see split_credentials).
+  static Result<std::unique_ptr<GitRepo>> open_cache(const std::string& url, const std::string& root = {});
+  // A bare repository at `dir` (created if missing) talking to `url`.
+  static Result<std::unique_ptr<GitRepo>> open_at(const std::string& dir, const std::string& url);
+
+  const std::string& url() const { return url_; }
+
+  // ---- the remote ------------------------------------------------------------
+  // Fetches `branch` (only it) into the cache; the branch's head, nullopt when
+  // the remote has no such branch (an empty repository has none).
+  Result<std::optional<Oid>> fetch(const std::string& branch, const Auth& auth);
+  // The remote's branches and their heads (one round trip, no objects).
+  Result<std::vector<std::pair<std::string, Oid>>> branches(const Auth& auth);
+  // Whether we may push: connects as `git push` does (a smart-HTTP server
+  // asks for credentials for receive-pack), and for a repository on this
+  // machine checks that its object folder is writable. Writes nothing.
+  Status check_push_access(const Auth& auth);
+  // Sets the remote's `branch` to `commit`. Without `force` only as a fast
+  // forward: rejected when the branch moved (someone pushed meanwhile).
+  Result<PushResult> push(const Oid& commit, const std::string& branch, const Auth& auth, bool force);
+
+  // ---- objects ---------------------------------------------------------------
+  // Writes go to memory and reach the cache's disk as one pack at flush()
+  // (or every few tens of MiB, so memory stays bounded).
+  Result<Oid> write_blob(std::string_view bytes);
+  Result<std::string> read_blob(const Oid& blob);
+  bool has_object(const Oid& id);
+  Result<Oid> tree_of(const Oid& commit);
+  // `base` with `changes` applied (nullopt base: the empty tree). Changes
+  // need not be sorted; a path appears at most once.
+  Result<Oid> update_tree(const std::optional<Oid>& base, const std::vector<TreeChange>& changes);
+  Result<Oid> commit(const Oid& tree, const std::optional<Oid>& parent, const std::string& message,
+                     const Signature& author);
+  Status flush();
+
+  // Every file of a tree, recursively, in path order.
+  Status each_file(const Oid& tree, const std::function<Status(const std::string& path, const Oid& blob)>& f);
+  // The blob at `path` in `tree`, if there is one.
+  Result<std::optional<Oid>> file_at(const Oid& tree, const std::string& path);
+  // The files that differ between two trees (nullopt: the empty tree).
+  Result<std::vector<FileDelta>> diff(const std::optional<Oid>& old_tree, const Oid& new_tree);
+  // Commits reachable from `to` and not from `from` (nullopt: all), newest first.
+  Result<std::vector<CommitInfo>> log(const std::optional<Oid>& from, const Oid& to);
+  // Whether `ancestor` is `commit` or one of its ancestors.
+  Result<bool> descends(const Oid& commit, const Oid& ancestor);
+
+ private:
+  GitRepo(git_repository* repo, std::string url, std::string dir);
+  Result<git_remote*> remote();
+  Status begin_writes();
+
+  git_repository* repo_ = nullptr;
+  git_odb_backend* mempack_ = nullptr;  // owned by the odb once added
+  std::size_t pending_bytes_ = 0;
+  // What flush() packs: blobs and commits written since the last flush, and
+  // the root trees made (their new subtrees are found from them).
+  std::vector<Oid> pending_objects_, pending_trees_;
+  std::string url_, dir_;
+};
+
+// A new, empty bare repository at `path` (what `git init --bare` makes).
+Status init_bare_repository(const std::string& path);
+
+// "https://user:secret@host/x.git" -> ("https://user@host/x.git", "secret"):
+// a token given inside the URL is kept like one given in a file, and the URL
+// that is stored and printed carries none.
+std::pair<std::string, std::optional<std::string>> split_credentials(const std::string& url);
+// Whether `name` may name a branch ("main", "feature/x"; not "a..b", "-x").
+bool valid_branch_name(const std::string& name);
+// Whether `url` names a repository on this machine (a path or file://).
+bool is_local_url(const std::string& url);
+// Whether sending a token to `url` is safe: https://, or http:// to loopback.
+bool token_allowed(const std::string& url);
+
+}  // namespace metaport::sync
