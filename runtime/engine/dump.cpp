@@ -495,7 +495,10 @@ class Dumper {
         if (take(k))
           if (auto s = f(k, no_key, r); !s) return s;
       }
-      for (const auto& [ck, member] : contents[k]) {
+      for (const auto& content : contents[k]) {
+        // Named copies: clang 14 cannot capture a structured binding.
+        const std::size_t ck = content.first;
+        const auto& member = content.second;
         auto s = store_.scan_children(schema_.kinds[ck]->name, member, id, [&](std::int64_t cid, store::Row& crow) -> Status {
           auto fresh = first_time(ck, cid);
           if (!fresh) return fresh.errors();

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 
+#include "entities/bi/query.hpp"
 #include "tests/bi_seed/seed_test_util.hpp"
 
 namespace {
@@ -100,6 +101,13 @@ bool member_is(const Value& v, std::string_view key, std::string_view value) {
   const Value* m = v.find(key);
   return m && m->is_string() && m->as_string() == value;
 }
+// The language of a card's query, told by the query itself: the seed leaves
+// out the members Metabase derives from it (query_type, database_id), which
+// bi writes only where a document had them (docs/metabase.md).
+bool card_language_is(const Value& card, bi::query::Language language) {
+  const Value* q = card.find("dataset_query");
+  return q && bi::query::language_of(*q) == language;
+}
 bool null_or_absent(const Value& doc, std::string_view key) {
   const Value* m = doc.find(key);
   return !m || m->is_null();
@@ -123,7 +131,7 @@ Sample* Features::sample_ = nullptr;
 TEST_F(Features, NativeCardsUseEveryTemplateTagType) {
   for (const char* type : {"text", "number", "date", "boolean", "dimension", "temporal-unit", "card", "snippet", "table"})
     EXPECT_GE(count("Card", [&](const Value& c) {
-                return member_is(c, "query_type", "native") &&
+                return card_language_is(c, bi::query::Language::native) &&
                        has(*c.find("dataset_query"), [&](const Value& v) { return member_is(v, "type", type) && v.find("display-name"); });
               }),
               1u)
@@ -138,7 +146,9 @@ TEST_F(Features, NativeCardsUseEveryTemplateTagType) {
 
 TEST_F(Features, MbqlCardsUseTheQueryLanguage) {
   auto mbql = [&](const std::function<bool(const Value&)>& pred) {
-    return count("Card", [&](const Value& c) { return member_is(c, "query_type", "query") && has(*c.find("dataset_query"), pred); });
+    return count("Card", [&](const Value& c) {
+      return card_language_is(c, bi::query::Language::mbql) && has(*c.find("dataset_query"), pred);
+    });
   };
   EXPECT_GE(mbql([](const Value& v) { return v.find("joins") && has(*v.find("joins"), [](const Value& j) { return j.find("alias") && j.find("conditions"); }); }), 1u);
   EXPECT_GE(mbql([](const Value& v) { return v.is_object() && v.find("source-field"); }), 3u);  // implicit joins
@@ -247,7 +257,9 @@ TEST(Seed, ScalesTo100kWithARealisticMix) {
   for (const auto& [kind, n] : s.counts) std::cout << "  " << kind << " " << n << "\n";
   EXPECT_GE(s.total(), 100000u);
   EXPECT_LT(s.total(), 100100u);
-  EXPECT_LT(seconds, 20.0);  // a few seconds in practice; generous for slow machines
+  // The time is printed for the record, not asserted: on a machine shared by
+  // several builds it says nothing about the code (performance is measured
+  // side by side in bench/, not in unit tests).
   // Every kind of the schema is there; cards dominate, as in real instances.
   for (const auto& k : metaport::generated::schema_bi().kinds) EXPECT_GT(s.counts.count(k->name), 0u) << k->name;
   const std::size_t cards = s.counts.at("Card");
