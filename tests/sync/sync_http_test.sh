@@ -7,18 +7,16 @@
 set -uo pipefail
 
 bin="${METAPORT_BIN:-$TEST_SRCDIR/metaport/entities/bi/metaport_bi}"
-work="${TEST_TMPDIR:?}/sync_http"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-export METAPORT_GIT_CACHE="$work/cache" HOME="$work/home"
-unset METAPORT_GIT_TOKEN METAPORT_SECRET_KEY METAPORT_SECRET_KEY_FILE XDG_CONFIG_HOME
+# shellcheck source=tests/sync/sync_lib.sh
+source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
+sync_workdir sync_http
+unset METAPORT_SECRET_KEY METAPORT_SECRET_KEY_FILE XDG_CONFIG_HOME
 
 lighttpd=/usr/sbin/lighttpd
 backend=/usr/lib/git-core/git-http-backend
 [[ -x "$lighttpd" ]] || { echo "FAIL: $lighttpd is missing (Debian package lighttpd; tools/ensure-deps.sh installs it)"; exit 1; }
 [[ -x "$backend" ]] || { echo "FAIL: $backend is missing (Debian package git)"; exit 1; }
 
-# shellcheck source=tests/sync/sync_lib.sh
-source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
 # Every command's output is kept: the token must appear in none of it.
 run() {
   "$bin" "$@" >out.txt 2>err.txt
