@@ -14,13 +14,15 @@ METAPORT_APT_PACKAGES=(
   bazel-bootstrap bazel-rules-cc bazel-rules-java bazel-platforms bazel-skylib
   # C++ libraries
   libboost1.81-dev libboost-json1.81-dev libyaml-cpp-dev libgtest-dev googletest
-  libbenchmark-dev libsqlite3-dev libpq-dev libmariadb-dev libgit2-dev libsodium-dev
-  libsimdjson-dev libcli11-dev libfmt-dev libzstd-dev zlib1g-dev libjemalloc-dev
+  libbenchmark-dev libsqlite3-dev libpq-dev libmariadb-dev libgit2-dev libsodium-dev libsimdjson-dev
+  libcli11-dev libfmt-dev libzstd-dev zlib1g-dev libjemalloc-dev
   # tools and servers used by tests
   sqlite3 postgresql git
   # MariaDB 10.11 (server, its client tools) and Galera 4 for the 3-node
   # cluster test; rsync carries Galera's state transfers
   mariadb-server mariadb-client galera-4 rsync
+  # the reliability tests read zstd dumps with the zstd tool; fuzz/run builds with clang 14 and its libFuzzer
+  zstd clang-14 libclang-rt-14-dev
   # the git sync tests serve repositories over smart HTTP (git http-backend as CGI)
   lighttpd
   # bench/run measures wall time and peak memory with /usr/bin/time

@@ -57,5 +57,5 @@ template <>
 struct metaport::kind_traits<bi::Action> : metaport::kind_defaults {
   static constexpr std::string_view name = "Action";
   static constexpr bool open = true;
-  static void derive(bi::Action& a) { a.serdes_meta.value = bi::labeled_self_path("Action", a.entity_id, a.name); }
+  static void derive(bi::Action& a) { bi::derive_self_path(a.serdes_meta.value, "Action", a.entity_id, a.name); }
 };

@@ -54,7 +54,7 @@ struct Card {
   std::optional<CardType> type;
   Ref<User> creator_id;
   // Derived from dataset_query (its database, the language of its first
-  // stage); a dumped value is only kept when the query does not tell.
+  // stage) when present; a dumped value is only kept when the query does not tell.
   std::optional<Derived<Nullable<Ref<Database>>>> database_id;
   std::optional<Derived<Nullable<QueryType>>> query_type;
   metaport::Document dataset_query;           // pMBQL; references found by the walker
@@ -111,13 +111,19 @@ inline void metaport_check(const Card& card, metaport::Checker& c) {
   }
 }
 
+// database_id and query_type are recomputed when the document has them
+// (and kept as written when the query does not tell); a document without
+// them stays without: they are optional and derivable, and a file read and
+// written again must not gain lines.
 inline void derive_card(Card& card) {
-  if (auto db = query::database_of(card.dataset_query))
-    card.database_id = Derived<Nullable<Ref<Database>>>(Nullable<Ref<Database>>(Ref<Database>(*db)));
-  if (auto lang = query::language_of(card.dataset_query))
-    card.query_type = Derived<Nullable<QueryType>>(
-        Nullable<QueryType>(*lang == query::Language::native ? QueryType::native : QueryType::query));
-  card.serdes_meta.value = labeled_self_path("Card", card.entity_id, card.name);
+  if (card.database_id)
+    if (auto db = query::database_of(card.dataset_query))
+      card.database_id = Derived<Nullable<Ref<Database>>>(Nullable<Ref<Database>>(Ref<Database>(*db)));
+  if (card.query_type)
+    if (auto lang = query::language_of(card.dataset_query))
+      card.query_type = Derived<Nullable<QueryType>>(
+          Nullable<QueryType>(*lang == query::Language::native ? QueryType::native : QueryType::query));
+  bi::derive_self_path(card.serdes_meta.value, "Card", card.entity_id, card.name);
 }
 
 }  // namespace bi

@@ -64,6 +64,9 @@ template <>
 struct metaport::kind_traits<bi::Collection> : metaport::kind_defaults {
   static constexpr std::string_view name = "Collection";
   static void derive(bi::Collection& c) {
-    c.serdes_meta.value = bi::labeled_self_path("Collection", c.entity_id, c.name);
+    // Metabase labels a collection with its slug (the slug column), else
+    // with the slug of its name.
+    if (c.slug) bi::derive_self_path_with_label(c.serdes_meta.value, "Collection", c.entity_id, *c.slug);
+    else bi::derive_self_path(c.serdes_meta.value, "Collection", c.entity_id, c.name);
   }
 };

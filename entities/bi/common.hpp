@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "entities/bi/metabase_slug.hpp"
 #include "metaport/metaport.hpp"
 
 namespace bi {
@@ -70,10 +71,25 @@ inline SerdesMetaEntry meta_entry(std::string_view model, std::string id,
   return SerdesMetaEntry{std::move(id), std::move(label), std::string(model)};
 }
 
-// [{id, label: slug(name), model}] -- the path of an entity_id kind.
+// [{id, label: slug(name), model}] -- the path of an entity_id kind, the
+// label as Metabase makes it (metabase_slug.hpp).
 inline SerdesMeta labeled_self_path(std::string_view model, const EntityId& id, const std::string& name) {
-  return {meta_entry(model, id.str(), metaport::slugify(name))};
+  return {meta_entry(model, id.str(), metabase_slugify(name))};
 }
+
+// Recomputes an entity_id kind's own path in place. The label is written
+// only when the document had one (or had no path at all): Metabase's own
+// files leave it out in places, and a file read and written again must
+// not gain lines nobody wrote. The label is the slug of the name (or, with
+// _with_label, a collection's own slug).
+inline void derive_self_path_with_label(SerdesMeta& meta, std::string_view model, const EntityId& id, std::string label) {
+  const bool labeled = meta.empty() || meta.back().label.has_value();
+  meta = {meta_entry(model, id.str(), labeled ? std::optional<std::string>(std::move(label)) : std::nullopt)};
+}
+inline void derive_self_path(SerdesMeta& meta, std::string_view model, const EntityId& id, const std::string& name) {
+  derive_self_path_with_label(meta, model, id, metabase_slugify(name));
+}
+
 
 // The data-model part of a path, from a data-model key
 // [db, schema|null, table, field, nested field...]:

@@ -219,7 +219,7 @@ inline void metaport_check(const Dashboard& dash, metaport::Checker& c) {
 }
 
 inline void derive_dashboard(Dashboard& dash) {
-  dash.serdes_meta.value = labeled_self_path("Dashboard", dash.entity_id, dash.name);
+  bi::derive_self_path(dash.serdes_meta.value, "Dashboard", dash.entity_id, dash.name);
   const auto self = meta_entry("Dashboard", dash.entity_id.str());
   if (dash.tabs)
     for (auto& t : *dash.tabs)

@@ -137,5 +137,5 @@ METAPORT_RENAME(bi::Document, {"serdes_meta", "serdes/meta"})
 template <>
 struct metaport::kind_traits<bi::Document> : metaport::kind_defaults {
   static constexpr std::string_view name = "Document";
-  static void derive(bi::Document& d) { d.serdes_meta.value = bi::labeled_self_path("Document", d.entity_id, d.name); }
+  static void derive(bi::Document& d) { bi::derive_self_path(d.serdes_meta.value, "Document", d.entity_id, d.name); }
 };

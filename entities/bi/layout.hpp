@@ -24,6 +24,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -289,6 +290,25 @@ class TreeLayout : public metaport::Layout {
       throw std::logic_error("bi::TreeLayout::path_of: " + e.kind->name + " " + e.key.str() +
                              " was not indexed (index() every entity before asking for paths)");
     return file_path(it->second);
+  }
+
+  // A Representation Format tree another tool wrote (Metabase's own
+  // exports of this format have no metaport.yaml): a dump may replace it.
+  bool recognizes(const std::string& dir) const override {
+    std::error_code ec;
+    for (const char* d : {"collections/main", "collections/snippets", "collections/transforms", "python_libraries"})
+      if (std::filesystem::is_directory(std::filesystem::path(dir) / d, ec)) return true;
+    return false;
+  }
+  // Its files: the entity folders and settings.yaml (a dump into a
+  // repository keeps everything else).
+  bool owns(std::string_view rel) const override {
+    if (!(rel.ends_with(".yaml") || rel.ends_with(".yml"))) return false;
+    if (rel == "settings.yaml") return true;
+    const std::string_view top = rel.substr(0, rel.find('/'));
+    for (auto f : tree_layout_detail::kEntityFolders)
+      if (top == f && top != rel) return true;
+    return false;
   }
 
   std::optional<std::string> kind_of(std::string_view rel_path, const metaport::Value& doc) override {

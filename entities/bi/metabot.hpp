@@ -46,7 +46,7 @@ inline void metaport_check(const Metabot& m, metaport::Checker& c) {
 }
 
 inline void derive_metabot(Metabot& m) {
-  m.serdes_meta.value = labeled_self_path("Metabot", m.entity_id, m.name);
+  bi::derive_self_path(m.serdes_meta.value, "Metabot", m.entity_id, m.name);
   if (m.prompts)
     for (auto& p : *m.prompts)
       if (p.serdes_meta)

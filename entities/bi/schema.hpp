@@ -26,6 +26,7 @@
 #include "entities/bi/metabot.hpp"
 #include "entities/bi/python_library.hpp"
 #include "entities/bi/segment.hpp"
+#include "entities/bi/serdes_layout.hpp"
 #include "entities/bi/settings.hpp"
 #include "entities/bi/snippet.hpp"
 #include "entities/bi/table.hpp"
@@ -41,10 +42,27 @@ namespace bi {
 
 struct Schema {
   static constexpr std::string_view name = "bi";
-  static constexpr int version = 3;  // Representation Format v1.0.0
+  // 3: the Representation Format v1.0.0; 4: the same, with what a file of
+  // Metabase's serialization export has beyond it (the `serdes` members).
+  static constexpr int version = 4;
   // Dumps of versions 1 and 2 load too, upgraded record by record.
   static constexpr int oldest_version = 1;
   static std::vector<metaport::UpgradeStep> upgrade_steps() { return bi::upgrade_steps(); }
+  // Every kind but User and Settings carries `serdes`: what a file of
+  // Metabase's serialization export had that the Representation Format has
+  // no place for, by member path (the legacy query as written, members
+  // v1.0.0 does not have, nulls it leaves out). Free-form; the serdes layout
+  // reads and writes it (serdes_codec.hpp).
+  static std::vector<std::pair<std::string, std::vector<std::string>>> carried_members() {
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    for (const char* kind : kSerdesKinds) out.push_back({kind, {"serdes"}});
+    return out;
+  }
+  static constexpr const char* kSerdesKinds[] = {
+      "Database", "Table",      "Field",   "FieldValues",  "FieldUserSettings", "Channel",      "Glossary",
+      "Collection", "NativeQuerySnippet", "Segment", "Measure", "Card", "Dashboard", "Document", "Timeline",
+      "Action", "Metabot", "TransformTag", "TransformJob", "PythonLibrary", "Transform"};
+
   using kinds = boost::mp11::mp_list<
       // people and instance settings
       User, Settings,
@@ -65,6 +83,14 @@ struct Schema {
 
   // The Metabase Representation Format folders (layout.hpp).
   static std::unique_ptr<metaport::Layout> make_layout() { return make_tree_layout(); }
+  // Tree layouts by name (`dump --layout NAME`; load and validate recognise
+  // them by themselves): the Representation Format (the default), and
+  // Metabase's own serialization export (serdes_layout.hpp, docs/metabase.md).
+  static std::vector<metaport::LayoutChoice> layouts() {
+    return {{"representation", "the Metabase Representation Format v1.0.0 (docs/tree-layout.md)", &make_tree_layout},
+            {"serdes", "Metabase's serialization export and Remote Sync repositories (docs/metabase.md)",
+             &make_serdes_layout}};
+  }
 
   static constexpr std::string_view user_kind = "User";         // --user EMAIL
   static constexpr std::string_view scope_kind = "Collection";  // --collection ID

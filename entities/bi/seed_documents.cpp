@@ -129,7 +129,7 @@ TimelineEvent event(Lib& L, std::string name, const char* when, std::string icon
   TimelineEvent e;
   e.name = std::move(name);
   e.description = some<std::string>("");
-  e.timestamp = *Timestamp::parse(when);
+  e.timestamp = Timestamp::parse(when)->utc();  // written in UTC, as the sample always was
   e.icon = std::move(icon);
   e.time_matters = time_matters;
   e.timezone = "America/New_York";

@@ -31,8 +31,9 @@ inline void metaport_check(const Segment& x, metaport::Checker& c) {
 }
 
 inline void derive_segment(Segment& x) {
-  if (auto t = query::source_table_of(x.definition)) x.table_id = Derived<Parent<Table>>(Parent<Table>(std::move(*t)));
-  x.serdes_meta.value = labeled_self_path("Segment", x.entity_id, x.name);
+  if (x.table_id)  // recomputed when present (a file read and written again gains no lines)
+    if (auto t = query::source_table_of(x.definition)) x.table_id = Derived<Parent<Table>>(Parent<Table>(std::move(*t)));
+  bi::derive_self_path(x.serdes_meta.value, "Segment", x.entity_id, x.name);
 }
 
 }  // namespace bi

@@ -37,6 +37,6 @@ template <>
 struct metaport::kind_traits<bi::NativeQuerySnippet> : metaport::kind_defaults {
   static constexpr std::string_view name = "NativeQuerySnippet";
   static void derive(bi::NativeQuerySnippet& s) {
-    s.serdes_meta.value = bi::labeled_self_path("NativeQuerySnippet", s.entity_id, s.name);
+    bi::derive_self_path(s.serdes_meta.value, "NativeQuerySnippet", s.entity_id, s.name);
   }
 };

@@ -57,5 +57,5 @@ METAPORT_RENAME(bi::Timeline, {"serdes_meta", "serdes/meta"})
 template <>
 struct metaport::kind_traits<bi::Timeline> : metaport::kind_defaults {
   static constexpr std::string_view name = "Timeline";
-  static void derive(bi::Timeline& t) { t.serdes_meta.value = bi::labeled_self_path("Timeline", t.entity_id, t.name); }
+  static void derive(bi::Timeline& t) { bi::derive_self_path(t.serdes_meta.value, "Timeline", t.entity_id, t.name); }
 };

@@ -108,7 +108,7 @@ inline void metaport_check(const TransformTagLink& t, metaport::Checker& c) {
 inline void metaport_check(const Transform& t, metaport::Checker& c) { check_user_ref(c, "creator_id", t.creator_id); }
 
 inline void derive_transform(Transform& t) {
-  t.serdes_meta.value = labeled_self_path("Transform", t.entity_id, t.name);
+  bi::derive_self_path(t.serdes_meta.value, "Transform", t.entity_id, t.name);
   if (t.tags)
     for (auto& link : *t.tags)
       if (link.serdes_meta && link.entity_id)

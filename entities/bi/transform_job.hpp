@@ -54,7 +54,7 @@ inline void metaport_check(const TransformJob& j, metaport::Checker& c) {
 }
 
 inline void derive_transform_job(TransformJob& j) {
-  j.serdes_meta.value = labeled_self_path("TransformJob", j.entity_id, j.name);
+  bi::derive_self_path(j.serdes_meta.value, "TransformJob", j.entity_id, j.name);
   if (j.job_tags)
     for (auto& t : *j.job_tags)
       if (t.serdes_meta && t.entity_id)

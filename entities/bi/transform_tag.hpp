@@ -23,6 +23,6 @@ template <>
 struct metaport::kind_traits<bi::TransformTag> : metaport::kind_defaults {
   static constexpr std::string_view name = "TransformTag";
   static void derive(bi::TransformTag& t) {
-    t.serdes_meta.value = bi::labeled_self_path("TransformTag", t.entity_id, t.name);
+    bi::derive_self_path(t.serdes_meta.value, "TransformTag", t.entity_id, t.name);
   }
 };

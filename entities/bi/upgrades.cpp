@@ -5,6 +5,7 @@
 #include <string>
 
 #include "entities/bi/legacy_mbql.hpp"
+#include "entities/bi/schema.hpp"
 
 namespace bi {
 
@@ -76,17 +77,30 @@ std::vector<UpgradeStep> steps_from_2() {
   };
 }
 
+// ---- 3 -> 4: every kind but User and Settings carries `serdes` (what a
+// Metabase serialization file had beyond v1.0.0); a version 3 document has
+// none and needs nothing.
+std::vector<UpgradeStep> steps_from_3() {
+  std::vector<UpgradeStep> steps;
+  for (const char* kind : Schema::kSerdesKinds)
+    steps.push_back({3, kind, std::string(kind) + ": carries serdes (absent from version 3 documents)",
+                     [](UpgradeRecord&, UpgradeContext&) {}});
+  return steps;
+}
+
 }  // namespace
 
 std::vector<UpgradeStep> upgrade_steps_from(int version) {
   if (version == 1) return steps_from_1();
   if (version == 2) return steps_from_2();
+  if (version == 3) return steps_from_3();
   return {};
 }
 
 std::vector<UpgradeStep> upgrade_steps() {
   auto steps = steps_from_1();
   for (auto& s : steps_from_2()) steps.push_back(std::move(s));
+  for (auto& s : steps_from_3()) steps.push_back(std::move(s));
   return steps;
 }
 

@@ -8,6 +8,9 @@
 //      queries are still legacy MBQL.
 //   3  The Metabase Representation Format v1.0.0: queries are pMBQL
 //      ({lib/type: mbql/query, database, stages: [...]}).
+//   4  The same; every kind but User and Settings also carries a free-form
+//      `serdes` member: what a file of Metabase's own serialization export
+//      had beyond v1.0.0 (docs/metabase.md).
 //
 // The models of versions 1 and 2 are compiled in tests/evolution/, with
 // golden dumps that must keep loading under the current schema.

@@ -11,9 +11,17 @@
 // finish() walks the tree from them with positioned reads. Memory: the open
 // directories' read positions; Quotas are few and are sorted in memory (Go
 // orders a map's keys as strings).
+//
+// JuiceFS orders a directory's entries by their raw bytes, the store by their
+// escaped text; the two differ once a name holds an escape ("%C1..." sorts
+// before "docs", its raw bytes after). A directory with such names is
+// re-sorted in the spill when its group closes: sorted runs of at most
+// kRunEntries entries, merged if there are several, so memory stays bounded
+// even for a directory of millions of non-UTF-8 names.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <queue>
 
 #include "entities/fs/juicefs.hpp"
 #include "metaport/format/json.hpp"
@@ -34,6 +42,7 @@ namespace format = metaport::format;
 // folders (the trash inode and up) after them.
 constexpr std::uint64_t kOrdinary = std::uint64_t{1} << 36;
 constexpr std::uint64_t kTrashSlots = std::uint64_t{1} << 30;
+constexpr std::size_t kRunEntries = 1 << 16;
 
 Result<std::uint64_t> slot_of(std::int64_t inode) {
   if (inode >= 0 && static_cast<std::uint64_t>(inode) < kOrdinary) return static_cast<std::uint64_t>(inode);
@@ -258,7 +267,9 @@ class Writer : public format::DumpWriter {
       group_parent_ = parent->as_int();
       group_start_ = entries_.size();
       group_count_ = 0;
+      group_escaped_ = false;
     }
+    if (name->as_string().find('%') != std::string::npos) group_escaped_ = true;
     std::string rec;
     const std::int64_t child = inode->as_int();
     const auto len = static_cast<std::uint32_t>(name->as_string().size());
@@ -280,8 +291,105 @@ class Writer : public format::DumpWriter {
     if (existing.offset)
       return metaport::make_error("the entries of directory " + std::to_string(group_parent_) +
                                   " do not come together (the store's scan order is broken)");
+    if (group_escaped_)
+      if (auto s = sort_group_by_raw_bytes(); !s) return s;
     Slot s{group_start_ + 1, group_count_, 0};
     return dirs_index_->put(*slot, &s);
+  }
+
+  // An entry record in the spill: [inode i64][name length u32][name].
+  struct EntryReader {
+    std::uint64_t next;
+    std::uint32_t left;
+    std::string buf;
+    std::size_t pos = 0;
+    // The next record (whole), or an empty string at the end.
+    Result<std::string> take(const metaport::engine::Spool& spill) {
+      if (left == 0) return std::string();
+      auto need = [&](std::size_t n) -> Status {
+        if (pos + n <= buf.size()) return ok_status();
+        buf.erase(0, pos);
+        pos = 0;
+        const auto want = static_cast<std::uint32_t>(
+            std::min<std::uint64_t>(spill.size() - next, std::max<std::size_t>(n, 1 << 16)));
+        std::string more;
+        if (auto s = spill.read(next, want, more); !s) return s;
+        next += want;
+        buf += more;
+        if (buf.size() < n) return metaport::make_error("the JuiceFS dump's entry spill is truncated");
+        return ok_status();
+      };
+      if (auto s = need(12); !s) return s.errors();
+      std::uint32_t len = 0;
+      std::memcpy(&len, buf.data() + pos + 8, 4);
+      if (auto s = need(12 + std::size_t{len}); !s) return s.errors();
+      std::string rec = buf.substr(pos, 12 + std::size_t{len});
+      pos += rec.size();
+      --left;
+      return rec;
+    }
+  };
+  static std::string raw_name(const std::string& rec) { return unescape_bytes(std::string_view(rec).substr(12)); }
+
+  // The open group's entries again, in JuiceFS's order (raw bytes), appended
+  // to the spill; the group then points at the sorted copy.
+  Status sort_group_by_raw_bytes() {
+    if (auto s = entries_.flush(); !s) return s;
+    EntryReader in{group_start_, group_count_};
+    struct Run {
+      std::uint64_t start;
+      std::uint32_t count;
+    };
+    std::vector<Run> runs;
+    std::vector<std::pair<std::string, std::string>> batch;  // raw name, record
+    auto spill_run = [&]() -> Status {
+      std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      Run r{entries_.size(), static_cast<std::uint32_t>(batch.size())};
+      for (const auto& [raw, rec] : batch)
+        if (auto off = entries_.append(rec); !off) return off.errors();
+      runs.push_back(r);
+      batch.clear();
+      return ok_status();
+    };
+    for (;;) {
+      auto rec = in.take(entries_);
+      if (!rec) return rec.errors();
+      if (rec->empty()) break;
+      std::string raw = raw_name(*rec);
+      batch.emplace_back(std::move(raw), std::move(*rec));
+      if (batch.size() == kRunEntries)
+        if (auto s = spill_run(); !s) return s;
+    }
+    if (!batch.empty())
+      if (auto s = spill_run(); !s) return s;
+    if (runs.size() <= 1) {
+      if (!runs.empty()) group_start_ = runs[0].start;
+      return ok_status();
+    }
+    if (auto s = entries_.flush(); !s) return s;
+    std::vector<EntryReader> readers;
+    for (const auto& r : runs) readers.push_back(EntryReader{r.start, r.count});
+    using Head = std::pair<std::string, std::size_t>;  // raw name, run
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    std::vector<std::string> current(readers.size());
+    auto advance = [&](std::size_t i) -> Status {
+      auto rec = readers[i].take(entries_);
+      if (!rec) return rec.errors();
+      current[i] = std::move(*rec);
+      if (!current[i].empty()) heads.emplace(raw_name(current[i]), i);
+      return ok_status();
+    };
+    for (std::size_t i = 0; i < readers.size(); ++i)
+      if (auto s = advance(i); !s) return s;
+    const std::uint64_t merged = entries_.size();
+    while (!heads.empty()) {
+      const std::size_t i = heads.top().second;
+      heads.pop();
+      if (auto off = entries_.append(current[i]); !off) return off.errors();
+      if (auto s = advance(i); !s) return s;
+    }
+    group_start_ = merged;
+    return ok_status();
   }
   Status node_slot(std::int64_t inode, Slot& out) {
     auto slot = slot_of(inode);
@@ -413,11 +521,8 @@ class Writer : public format::DumpWriter {
   Status tree(std::int64_t top, const std::string& name) {
     struct Open {
       int depth;
-      std::uint64_t next;  // spill offset of the next entry not yet read
-      std::uint32_t left;  // entries still to write
+      EntryReader in;  // the entries still to write, read ahead a block at a time
       bool first = true;
-      std::string buf;     // entries read ahead
-      std::size_t pos = 0;
     };
     std::vector<Open> stack;
     std::string out;
@@ -434,7 +539,7 @@ class Writer : public format::DumpWriter {
                                     " is in two places (a cycle, or a hard-linked directory): a JuiceFS dump cannot say that");
       d.mark = 1;
       if (auto s = dirs_index_->put(*slot, &d); !s) return s;
-      stack.push_back(Open{depth, d.offset ? d.offset - 1 : 0, d.offset ? d.length : 0});
+      stack.push_back(Open{depth, EntryReader{d.offset ? d.offset - 1 : 0, d.offset ? d.length : 0}});
       ++written_;
       return ok_status();
     };
@@ -443,34 +548,16 @@ class Writer : public format::DumpWriter {
     if (auto s = open_dir(top, name, *root, 1); !s) return s;
     while (!stack.empty()) {
       Open& o = stack.back();
-      if (o.left == 0) {
+      auto rec = o.in.take(entries_);
+      if (!rec) return rec.errors();
+      if (rec->empty()) {
         out += "\n" + spaces(o.depth + 1) + "}\n" + spaces(o.depth) + "}";
         stack.pop_back();
         continue;
       }
-      // The next entry: [inode i64][name length u32][name].
-      auto need = [&](std::size_t n) -> Status {
-        if (o.pos + n <= o.buf.size()) return ok_status();
-        o.buf.erase(0, o.pos);
-        o.pos = 0;
-        const std::uint64_t have = entries_.size() - o.next;
-        const auto want = static_cast<std::uint32_t>(std::min<std::uint64_t>(have, std::max<std::size_t>(n, 1 << 16)));
-        std::string more;
-        if (auto s = entries_.read(o.next, want, more); !s) return s;
-        o.next += want;
-        o.buf += more;
-        if (o.buf.size() < n) return metaport::make_error("the JuiceFS dump's entry spill is truncated");
-        return ok_status();
-      };
-      if (auto s = need(12); !s) return s;
       std::int64_t child = 0;
-      std::uint32_t len = 0;
-      std::memcpy(&child, o.buf.data() + o.pos, 8);
-      std::memcpy(&len, o.buf.data() + o.pos + 8, 4);
-      if (auto s = need(12 + std::size_t{len}); !s) return s;
-      const std::string child_name = o.buf.substr(o.pos + 12, len);
-      o.pos += 12 + len;
-      --o.left;
+      std::memcpy(&child, rec->data(), 8);
+      const std::string child_name = rec->substr(12);
       if (!o.first) out += ',';
       o.first = false;
       const int depth = o.depth + 2;  // (o may move when the stack grows)
@@ -513,6 +600,7 @@ class Writer : public format::DumpWriter {
   std::int64_t group_parent_ = 0;
   std::uint64_t group_start_ = 0;
   std::uint32_t group_count_ = 0;
+  bool group_escaped_ = false;
   std::uint64_t nodes_seen_ = 0, written_ = 0;
   static constexpr std::int64_t kNoNode = -1;
   std::int64_t first_node_ = kNoNode;

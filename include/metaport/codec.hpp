@@ -8,6 +8,7 @@
 // source mark: unknown fields (with a "did you mean"), missing required
 // fields, wrong types, bad enum values, bad ids, out-of-range numbers.
 #pragma once
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -70,8 +71,11 @@ struct DecodeOptions {
 
 class DecodeContext {
  public:
-  DecodeContext(Errors& errors, DecodeOptions opts = {}, Unknowns* unknowns = nullptr)
-      : errors_(errors), opts_(opts), unknowns_(unknowns) {}
+  // `carried`: top-level members the kind carries through unchanged though
+  // it is closed (KindInfo::carried): kept with the unknowns, never an error.
+  DecodeContext(Errors& errors, DecodeOptions opts = {}, Unknowns* unknowns = nullptr,
+                const std::vector<std::string>* carried = nullptr)
+      : errors_(errors), opts_(opts), unknowns_(unknowns), carried_(carried) {}
 
   void error(const Value& at, std::string message) {
     errors_.add(path_to_string(path_), at.mark, std::move(message));
@@ -89,7 +93,9 @@ class DecodeContext {
 
   // Returns true when the unknown member was kept (open struct or --keep-unknown).
   bool keep_unknown(bool open, const std::string& key, const Value& v) {
-    if (!unknowns_ || !(open || opts_.keep_unknown)) return false;
+    const bool carried =
+        carried_ && path_.empty() && std::find(carried_->begin(), carried_->end(), key) != carried_->end();
+    if (!unknowns_ || !(open || opts_.keep_unknown || carried)) return false;
     FieldPath p = path_;
     p.emplace_back(key);
     unknowns_->push_back(Unknown{std::move(p), v});
@@ -100,6 +106,7 @@ class DecodeContext {
   Errors& errors_;
   DecodeOptions opts_;
   Unknowns* unknowns_;
+  const std::vector<std::string>* carried_;
   FieldPath path_;
 };
 
@@ -490,7 +497,9 @@ struct codec<T, std::enable_if_t<is_described_struct_v<T>>> {
     });
     for (std::size_t i = 0; i < obj.size(); ++i) {
       if (used[i]) continue;
-      const auto& [key, v] = obj[i];
+      // Not a structured binding: lambdas below use it (clang 14 cannot capture bindings).
+      const std::string& key = obj[i].first;
+      const Value& v = obj[i].second;
       if (ctx.keep_unknown(is_open<T>(), key, v)) continue;
       std::string msg = "unknown field '" + key + "'";
       std::string best;

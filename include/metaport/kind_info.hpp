@@ -23,6 +23,10 @@ struct KindInfo {
   std::size_t key_min = 1, key_max = 1;
   std::uint32_t key_nullable_parts = 0;
   std::vector<FieldDesc> fields;  // top-level members, in declaration order
+  // Top-level members the schema declares carried through unchanged, though
+  // the kind is closed (SchemaInfo: S::carried_members()): free-form, kept
+  // and dumped as they came, like an open kind's unknown members.
+  std::vector<std::string> carried;
 
   // Strictly decode `in` as this kind, recompute derived members, and fill
   // `out` (kind, key, canonical value, kept unknowns). Every problem goes to
@@ -45,7 +49,7 @@ template <Kind T>
 bool normalize_kind(const KindInfo& self, const Value& in, const DecodeOptions& opts, Entity& out, Errors& errors) {
   const std::size_t before = errors.size();
   out.unknowns.clear();
-  DecodeContext ctx(errors, opts, &out.unknowns);
+  DecodeContext ctx(errors, opts, &out.unknowns, &self.carried);
   T t{};
   codec<T>::decode(in, t, ctx);
   if (errors.size() != before) return false;

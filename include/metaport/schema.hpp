@@ -6,6 +6,9 @@
 //     using kinds = boost::mp11::mp_list<Collection, Card, ...>;   // dependency-friendly order
 //     static void document_refs(const metaport::Entity&, const metaport::RefSink&);  // optional
 //     static std::unique_ptr<metaport::Layout> make_layout();                        // optional
+//     static std::vector<metaport::LayoutChoice> layouts();  // optional: named tree layouts, the default first
+//     // optional: members a closed kind carries through unchanged (KindInfo::carried), by kind
+//     static std::vector<std::pair<std::string, std::vector<std::string>>> carried_members();
 //     // optional: placeholders for references missing on both sides (DESIGN §5)
 //     static metaport::StubPolicy stub_policy(std::string_view kind);
 //     static std::optional<metaport::Value> make_stub(std::string_view kind, const metaport::Key& key);
@@ -48,6 +51,7 @@ struct SchemaInfo {
   std::vector<std::unique_ptr<KindInfo>> kinds;  // declaration order; addresses are stable
   std::function<void(const Entity&, const RefSink&)> document_refs;
   std::function<std::unique_ptr<Layout>()> make_layout;
+  std::vector<LayoutChoice> layouts;  // named tree layouts, the default first (empty: make_layout only)
   std::function<StubPolicy(std::string_view kind)> stub_policy;
   std::function<std::optional<Value>(std::string_view kind, const Key& key)> make_stub;
   std::string user_kind;   // the kind `--user` refers to; empty if the schema has none
@@ -75,10 +79,26 @@ struct SchemaInfo {
     return stub_policy ? stub_policy(kind) : StubPolicy::never;
   }
   std::unique_ptr<Layout> layout() const {
+    if (!layouts.empty()) return layouts.front().make();
     if (make_layout) return make_layout();
     std::vector<std::string> names;
     for (const auto& k : kinds) names.push_back(k->name);
     return std::make_unique<GenericLayout>(std::move(names));
+  }
+  // The tree layout named `name` ("" or "default": the default one); null
+  // when the schema has none of that name.
+  std::unique_ptr<Layout> layout(std::string_view name) const {
+    if (name.empty() || name == "default") return layout();
+    for (const auto& l : layouts)
+      if (l.name == name) return l.make();
+    return nullptr;
+  }
+  // The names `--layout` accepts.
+  std::vector<std::string> layout_names() const {
+    std::vector<std::string> out;
+    for (const auto& l : layouts) out.push_back(l.name);
+    if (out.empty()) out.push_back("default");
+    return out;
   }
 };
 
@@ -96,6 +116,11 @@ SchemaInfo make_schema_info() {
     s.document_refs = [](const Entity& e, const RefSink& r) { S::document_refs(e, r); };
   if constexpr (requires { S::make_layout(); })
     s.make_layout = [] { return S::make_layout(); };
+  if constexpr (requires { S::layouts(); }) s.layouts = S::layouts();
+  if constexpr (requires { S::carried_members(); })
+    for (auto& [kind, members] : S::carried_members())
+      for (auto& k : s.kinds)
+        if (k->name == kind) k->carried = members;
   if constexpr (requires(std::string_view k) { S::stub_policy(k); })
     s.stub_policy = [](std::string_view k) { return S::stub_policy(k); };
   if constexpr (requires(std::string_view k, const Key& key) { S::make_stub(k, key); })

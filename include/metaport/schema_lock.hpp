@@ -76,6 +76,7 @@ inline std::string shape_text(const SchemaInfo& s) {
       out += "[" + std::to_string(k->key_min) + ".." + (k->key_max > 1000 ? std::string("") : std::to_string(k->key_max)) + "]";
     out += k->open ? " open" : " closed";
     if (!k->dumped) out += " store-only";
+    for (const auto& c : k->carried) out += " carries " + c;
     out += "\n";
     for (const auto& f : k->fields) {
       out += "  " + f.name + (f.optional ? "?" : "") + ": " + f.type.str() + "\n";
@@ -455,6 +456,7 @@ inline Result<SchemaInfo> schema_at_version(const SchemaInfo& current, int versi
           }
         } else if (w == "open") kind->open = true;
         else if (w == "store-only") kind->dumped = false;
+        else if (w == "carries" && words >> w) kind->carried.push_back(w);
       }
       s.kinds.push_back(std::move(kind));
       k = s.kinds.back().get();

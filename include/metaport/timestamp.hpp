@@ -1,6 +1,9 @@
-// Timestamp: an instant, written as ISO-8601 in UTC ("2024-01-15T10:30:00Z").
-// Offsets in the input are converted to UTC; the number of fraction digits
-// (0, 3 or 6) is kept so a file written by another tool re-dumps the same.
+// Timestamp: an instant, ISO-8601 ("2024-01-15T10:30:00Z"). A timestamp read
+// from a file is written back exactly as it was spelled (an offset, 2 or 9
+// fraction digits, a lower-case 't'): re-dumping a file another tool wrote
+// must not re-spell its values (a diff nobody made in a shared repository).
+// Comparisons are by instant. A timestamp made from a number
+// (from_micros) is written in UTC with 0, 3 or 6 fraction digits.
 #pragma once
 #include <charconv>
 #include <cstdint>
@@ -19,6 +22,8 @@ class Timestamp {
     t.digits_ = static_cast<std::int8_t>(digits);
     return t;
   }
+  // The same instant, to be written in UTC (the spelling it was read with is dropped).
+  Timestamp utc() const { return from_micros(us_, digits_); }
   std::int64_t micros() const { return us_; }
   int digits() const { return digits_; }
 
@@ -76,10 +81,16 @@ class Timestamp {
     }
     std::int64_t days = days_from_civil(Y, M, D);
     std::int64_t secs = days * 86400 + h * 3600 + m * 60 + sec - offset_s;
-    return from_micros(secs * 1000000 + frac_us, digits);
+    Timestamp t = from_micros(secs * 1000000 + frac_us, digits);
+    t.text_ = std::string(s);
+    return t;
   }
 
-  std::string str() const {
+  // As read, or (made from a number) in UTC.
+  std::string str() const { return text_.empty() ? utc_str() : text_; }
+
+  // In UTC: 2024-01-15T10:30:00Z, with 3 or 6 fraction digits when it has a fraction.
+  std::string utc_str() const {
     std::int64_t secs = floordiv(us_, 1000000);
     std::int64_t frac = us_ - secs * 1000000;
     std::int64_t days = floordiv(secs, 86400);
@@ -133,6 +144,7 @@ class Timestamp {
 
   std::int64_t us_ = 0;
   std::int8_t digits_ = 0;
+  std::string text_;  // the spelling it was parsed from; empty: made from a number
 };
 
 }  // namespace metaport

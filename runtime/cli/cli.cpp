@@ -1,5 +1,6 @@
 #include "runtime/cli/cli.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -10,7 +11,9 @@
 #include "metaport/json_schema.hpp"
 #include "metaport/schema_lock.hpp"
 #include "metaport/format/json.hpp"
+#include "runtime/engine/copy.hpp"
 #include "runtime/engine/diff.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/dump.hpp"
 #include "runtime/engine/migrate.hpp"
 #include "runtime/engine/present.hpp"
@@ -30,6 +33,15 @@ namespace {
 void print_errors(const Errors& errors, std::string_view prefix = "error: ") {
   for (const auto& e : errors.list()) std::fprintf(stderr, "%.*s%s\n", static_cast<int>(prefix.size()), prefix.data(), e.to_string().c_str());
   if (errors.dropped()) std::fprintf(stderr, "... and %zu more problems\n", errors.dropped());
+}
+
+// The exit status for a dump that could not be opened: a path that does not
+// exist or cannot be read is a usage error (2); bytes that can be read but
+// are not a dump this metaport reads (a stream without its header, a bad
+// metaport.yaml, a newer format) are a data problem (1).
+int open_failure_status(const std::string& path) {
+  if (path == "-") return kDataProblem;
+  return ::access(path.c_str(), R_OK) == 0 ? kDataProblem : kUsage;
 }
 
 bool want_progress(const std::string& mode) {
@@ -135,6 +147,21 @@ int cmd_seed(const SchemaInfo& schema, const SchemaExtras& extras, const std::st
   return kOk;
 }
 
+// The tree layout a dump or upgrade writes (--layout NAME), checked
+// against the schema's layouts; only for tree output.
+Result<std::unique_ptr<Layout>> output_layout(const SchemaInfo& schema, const std::string& name, std::string_view written) {
+  if (name.empty()) return schema.layout();
+  if (written != format::format_name(format::Format::tree))
+    return make_error("--layout " + name + " is for tree dumps (a folder), not " + std::string(written));
+  auto l = schema.layout(name);
+  if (!l) {
+    std::string names;
+    for (const auto& n : schema.layout_names()) names += (names.empty() ? "" : ", ") + n;
+    return make_error("--layout " + name + ": schema " + schema.name + " has the tree layouts " + names);
+  }
+  return l;
+}
+
 // A schema format named by --format, or whose extension OUT has.
 const format::ExtraFormat* extra_format(const SchemaExtras& extras, const std::string& out, const std::string& flag) {
   for (const auto& f : extras.formats) {
@@ -148,9 +175,20 @@ const format::ExtraFormat* extra_format(const SchemaExtras& extras, const std::s
   return nullptr;
 }
 
+// --secrets-key FILE, else METAPORT_SECRETS_KEY, else none.
+Result<std::optional<engine::SecretsKey>> secrets_key(const std::string& file) {
+  if (!file.empty()) {
+    auto k = engine::SecretsKey::from_file(file);
+    if (!k) return k.errors();
+    return std::optional<engine::SecretsKey>(std::move(*k));
+  }
+  return engine::SecretsKey::from_environment();
+}
+
 struct DumpArgs {
-  std::string store, out = "-", format, progress = "auto", subdir;
+  std::string store, out = "-", format, progress = "auto", subdir, layout;
   std::vector<std::string> only, collections;
+  std::string secrets_key;
   bool no_closure = false, keep_secrets = false;
 };
 
@@ -158,17 +196,24 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   const format::ExtraFormat* ef = extra_format(extras, a.out, a.format);
   auto f = ef ? Result<format::Format>(format::Format::jsonl) : output_format(a.out, a.format);
   if (!f) { print_errors(f.errors()); return kUsage; }
+  auto layout = output_layout(schema, a.layout, ef ? std::string_view(ef->name) : format::format_name(*f));
+  if (!layout) { print_errors(layout.errors()); return kUsage; }
+  auto key = secrets_key(a.secrets_key);
+  if (!key) { print_errors(key.errors()); return kUsage; }
+  // Secrets in clear: every file and folder of the dump is the owner's alone.
+  if (a.keep_secrets && !*key) ::umask(077);
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
   Result<std::unique_ptr<format::DumpWriter>> w =
       ef ? ef->make_writer(a.out)
-      : *f == format::Format::tree ? format::make_tree_writer(a.out, schema.layout()) : format::make_stream_writer(*f, a.out);
+      : *f == format::Format::tree ? format::make_tree_writer(a.out, std::move(*layout)) : format::make_stream_writer(*f, a.out);
   if (!w) { print_errors(w.errors()); return kUsage; }
   engine::DumpOptions o;
   o.only = a.only;
   o.roots = a.collections;
   o.no_closure = a.no_closure;
   o.keep_secrets = a.keep_secrets;
+  if (*key) o.seal = &**key;
   o.progress = want_progress(a.progress);
   if (!a.subdir.empty()) {
     if (!extras.subtree_root) {
@@ -184,13 +229,15 @@ int cmd_dump(const SchemaInfo& schema, const SchemaExtras& extras, const DumpArg
   std::size_t total = 0;
   for (const auto& [k, n] : r->counts) total += n;
   if (a.out != "-")
-    std::fprintf(stderr, "dumped %zu entities to %s (%s)\n", total, a.out.c_str(),
-                 ef ? ef->name.c_str() : std::string(format::format_name(*f)).c_str());
+    std::fprintf(stderr, "dumped %zu entities to %s (%s%s)\n", total, a.out.c_str(),
+                 ef ? ef->name.c_str() : std::string(format::format_name(*f)).c_str(),
+                 a.layout.empty() ? "" : (", layout " + a.layout).c_str());
   return kOk;
 }
 
 struct LoadArgs {
-  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user;
+  std::string store, in = "-", mode = "skip", on_error = "abort", report = "text", progress = "auto", user, layout,
+      secrets_key;
   bool restore = false, dry_run = false, keep_unknown = false, stub_missing = false;
 };
 
@@ -212,30 +259,65 @@ Result<engine::LoadOptions> load_options(const LoadArgs& a) {
   return o;
 }
 
+format::OpenOptions open_options(const SchemaExtras& extras, const LoadArgs& a) {
+  format::OpenOptions o;
+  o.layout = a.layout;
+  o.keep_unknown = a.keep_unknown;
+  o.extra = extras.formats;
+  return o;
+}
+
 int cmd_load(const SchemaInfo& schema, const SchemaExtras& extras, const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
+  auto key = secrets_key(a.secrets_key);
+  if (!key) { print_errors(key.errors()); return kUsage; }
+  if (*key) o->secrets_key = &**key;
   auto st = open(a.store);
   if (!st) { print_errors(st.errors()); return kUsage; }
-  auto reader = format::open_dump(a.in, schema, extras.formats);
-  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  auto reader = format::open_dump(a.in, schema, open_options(extras, a));
+  if (!reader) { print_errors(reader.errors()); return open_failure_status(a.in); }
   auto r = engine::load(**st, schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   return print_load_report(*r, a.report, stdout);
+}
+
+// copy SRC DST: SRC's content into DST through the load (its flags), then
+// verified; DST without metaport tables gets them first.
+int cmd_copy(const SchemaInfo& schema, const std::string& src_url, const LoadArgs& a) {
+  auto o = load_options(a);
+  if (!o) { print_errors(o.errors()); return kUsage; }
+  auto src = open(src_url);
+  if (!src) { print_errors(src.errors()); return kUsage; }
+  auto dst = open(a.store, /*create=*/!a.dry_run);
+  if (!dst) { print_errors(dst.errors()); return kUsage; }
+  if ((*src)->display_url() == (*dst)->display_url()) {
+    std::fprintf(stderr, "error: SRC and DST are the same store (%s)\n", (*src)->display_url().c_str());
+    return kUsage;
+  }
+  auto r = engine::copy(**src, **dst, schema, *o);
+  if (!r) { print_errors(r.errors()); return kDataProblem; }
+  if (a.report == "json") std::printf("%s\n", json::write(r->json()).c_str());
+  else std::fputs(r->text().c_str(), stdout);
+  if (r->load.failed() > 0) return kDataProblem;
+  return r->verify && !r->holds_source() ? kDataProblem : kOk;
 }
 
 int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& in, const std::string& against,
                  const LoadArgs& a) {
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
+  auto key = secrets_key(a.secrets_key);
+  if (!key) { print_errors(key.errors()); return kUsage; }
+  if (*key) o->secrets_key = &**key;
   std::unique_ptr<store::Store> store;
   if (!against.empty()) {
     auto st = open(against);
     if (!st) { print_errors(st.errors()); return kUsage; }
     store = std::move(*st);
   }
-  auto reader = format::open_dump(in, schema, extras.formats);
-  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  auto reader = format::open_dump(in, schema, open_options(extras, a));
+  if (!reader) { print_errors(reader.errors()); return open_failure_status(in); }
   auto r = engine::validate(store.get(), schema, **reader, *o);
   if (!r) { print_errors(r.errors()); return kDataProblem; }
   if (a.report == "json") return print_load_report(*r, "json", stdout);
@@ -288,17 +370,18 @@ Result<std::unique_ptr<Source>> open_source(const SchemaInfo& schema, const Sche
     if (!r) return r.errors();
     path = src->tmp;
   }
-  auto r = format::open_dump(path, schema, extras.formats);
+  auto r = format::open_dump(path, schema, {.extra = extras.formats});
   if (!r) return r.errors();
   src->reader = std::move(*r);
   return src;
 }
 
 int cmd_diff(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& a, const std::string& b, bool as_json) {
+  auto status_for = [](const std::string& what) { return looks_like_store_url(what) ? kUsage : open_failure_status(what); };
   auto sa = open_source(schema, extras, a);
-  if (!sa) { print_errors(sa.errors()); return kUsage; }
+  if (!sa) { print_errors(sa.errors()); return status_for(a); }
   auto sb = open_source(schema, extras, b);
-  if (!sb) { print_errors(sb.errors()); return kUsage; }
+  if (!sb) { print_errors(sb.errors()); return status_for(b); }
   auto r = engine::diff(schema, *(*sa)->reader, *(*sb)->reader);
   if (!r) { print_errors(r.errors()); return kUsage; }
   if (as_json) std::printf("%s\n", json::write(r->json()).c_str());
@@ -318,7 +401,7 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
   }
   auto open_in = [&]() { return format::open_dump(in, schema); };
   auto reader = open_in();
-  if (!reader) { print_errors(reader.errors()); return kUsage; }
+  if (!reader) { print_errors(reader.errors()); return open_failure_status(in); }
   const int from = (*reader)->header().version;
   Result<std::unique_ptr<format::DumpWriter>> w =
       *f == format::Format::tree ? format::make_tree_writer(out, schema.layout()) : format::make_stream_writer(*f, out);
@@ -333,6 +416,10 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
       const KindInfo* k = schema.find(r.kind);
       if (!k) {
         errors.add(Error{"unknown kind '" + r.kind + "'", {}, r.origin.mark, r.origin.file, {}});
+        continue;
+      }
+      if (!r.problems.empty()) {
+        errors.append(r.problems);
         continue;
       }
       Entity e;
@@ -450,6 +537,12 @@ int cmd_schema(const SchemaInfo& schema, const std::string& sql, bool lock, cons
   return kOk;
 }
 
+std::string layout_list(const SchemaInfo& schema) {
+  std::string out;
+  for (const auto& n : schema.layout_names()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 }  // namespace
 
 int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** argv) {
@@ -479,24 +572,40 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   dump->add_option("--only", da.only, "only these kinds")->expected(1, -1);
   dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
   dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
-  dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them");
+  dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them (files mode 0600)");
+  dump->add_option("--secrets-key", da.secrets_key,
+                   "seal secrets with this key file instead of redacting them (or METAPORT_SECRETS_KEY)");
   if (extras.subtree_root)
     dump->add_option("--subdir", da.subdir, "only this subtree (a path from the root) and what it needs");
   dump->add_option("--progress", da.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  dump->add_option("--layout", da.layout, "tree dumps: the layout to write (" + layout_list(schema) + ")");
 
+  // The load's flags (load and copy).
+  auto load_flags = [](CLI::App* cmd, LoadArgs& a) {
+    cmd->add_option("--mode", a.mode, "skip|update: what to do with entities the store already has");
+    cmd->add_option("--on-error", a.on_error, "abort|continue: abort writes nothing if anything fails");
+    cmd->add_flag("--restore", a.restore, "the store must be empty");
+    cmd->add_flag("--dry-run", a.dry_run, "everything but the commit");
+    cmd->add_option("--report", a.report, "text|json");
+    cmd->add_flag("--keep-unknown", a.keep_unknown, "carry unknown fields through instead of failing");
+    cmd->add_option("--user", a.user, "attribute content of users missing in the target to this user (email)");
+    cmd->add_flag("--stub-missing", a.stub_missing, "create placeholders for missing data-model references");
+    cmd->add_option("--progress", a.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  };
   LoadArgs la;
   auto* load = app.add_subcommand("load", "load a dump (tree, YAML stream or JSON lines) into a store");
   load->add_option("STORE", la.store)->required();
   load->add_option("IN", la.in, "a folder, a file, - for stdin");
-  load->add_option("--mode", la.mode, "skip|update: what to do with entities the store already has");
-  load->add_option("--on-error", la.on_error, "abort|continue: abort writes nothing if anything fails");
-  load->add_flag("--restore", la.restore, "the store must be empty");
-  load->add_flag("--dry-run", la.dry_run, "everything but the commit");
-  load->add_option("--report", la.report, "text|json");
-  load->add_flag("--keep-unknown", la.keep_unknown, "carry unknown fields through instead of failing");
-  load->add_option("--user", la.user, "attribute content of users missing in the target to this user (email)");
-  load->add_flag("--stub-missing", la.stub_missing, "create placeholders for missing data-model references");
-  load->add_option("--progress", la.progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  load_flags(load, la);
+  load->add_option("--secrets-key", la.secrets_key, "open sealed secrets with this key file (or METAPORT_SECRETS_KEY)");
+  load->add_option("--layout", la.layout, "trees: read with this layout (default: the one the folder holds)");
+
+  std::string copy_src;
+  LoadArgs ca;
+  auto* copy = app.add_subcommand("copy", "one store into another (through a load with its flags), then verified");
+  copy->add_option("SRC", copy_src, "the store to copy (any schema version this metaport upgrades)")->required();
+  copy->add_option("DST", ca.store, "the store to load it into (created or initialised if needed)")->required();
+  load_flags(copy, ca);
 
   std::string vin, against;
   LoadArgs va;
@@ -506,6 +615,8 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   validate->add_flag("--keep-unknown", va.keep_unknown);
   validate->add_flag("--stub-missing", va.stub_missing);
   validate->add_option("--report", va.report, "text|json");
+  validate->add_option("--layout", va.layout, "trees: read with this layout (default: the one the folder holds)");
+  validate->add_option("--secrets-key", va.secrets_key, "check that sealed secrets open with this key file");
 
   std::string diff_a, diff_b;
   bool diff_json = false;
@@ -554,6 +665,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   if (seed->parsed()) return cmd_seed(schema, extras, url, size, progress);
   if (dump->parsed()) return cmd_dump(schema, extras, da);
   if (load->parsed()) return cmd_load(schema, extras, la);
+  if (copy->parsed()) return cmd_copy(schema, copy_src, ca);
   if (validate->parsed()) return cmd_validate(schema, extras, vin, against, va);
   if (diff->parsed()) return cmd_diff(schema, extras, diff_a, diff_b, diff_json);
   if (upgrade->parsed()) return cmd_upgrade(schema, up_in, up_out, up_format);

@@ -1,11 +1,11 @@
 #include "runtime/engine/diff.hpp"
 
 #include <algorithm>
-#include <map>
-#include <unordered_map>
 
 #include "metaport/format/json.hpp"
 #include "metaport/format/yaml_writer.hpp"
+#include "runtime/disk/scratch_db.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/spool.hpp"
 #include "runtime/engine/upgrade_records.hpp"
 
@@ -21,18 +21,41 @@ std::uint64_t hash(std::string_view s) {
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
-struct Side {
-  struct Item {
-    std::uint64_t hash;
-    std::uint64_t off;
-    std::uint32_t len;
-    std::string label;
-  };
-  std::map<std::pair<std::string, std::string>, Item> items;  // (kind, key): sorted for stable output
-  Spool spool;
+// Both sides' entities, in a scratch database (memory stays flat however
+// many entities there are): per (side, kind, key) a hash of the normalized
+// document, its place in the side's spool, and a label. The primary key
+// orders rows as bytes, as std::map<std::string> did: the report's order.
+class Sides {
+ public:
+  static Result<std::unique_ptr<Sides>> open() {
+    auto db = disk::ScratchDb::open("the entities being compared", 8);
+    if (!db) return db.errors();
+    auto s = std::unique_ptr<Sides>(new Sides(std::move(*db)));
+    if (auto e = s->db_->exec("CREATE TABLE item(side INT, kind TEXT, key TEXT, hash INT, off INT, len INT, label TEXT, "
+                              "PRIMARY KEY(side, kind, key)) WITHOUT ROWID");
+        !e)
+      return e.errors();
+    return s;
+  }
+  // False when the side already holds (kind, key).
+  Result<bool> add(int side, const std::string& kind, const std::string& key, std::uint64_t h, std::uint64_t off,
+                   std::size_t len, const std::string& label) {
+    auto& ins = db_->stmt("INSERT OR IGNORE INTO item VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    ins.bind(1, side).bind(2, kind).bind(3, key).bind(4, static_cast<std::int64_t>(h));
+    ins.bind(5, static_cast<std::int64_t>(off)).bind(6, static_cast<std::int64_t>(len)).bind(7, label);
+    if (auto s = ins.run(); !s) return s.errors();
+    return db_->changes() == 1;
+  }
+  disk::ScratchDb& db() { return *db_; }
+  Spool spool[2];
+
+ private:
+  explicit Sides(std::unique_ptr<disk::ScratchDb> db) : db_(std::move(db)) {}
+  std::unique_ptr<disk::ScratchDb> db_;
 };
 
-Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Side& side, const std::string& name) {
+Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Sides& sides, int side, const std::string& name,
+                 const SecretsKey* secrets) {
   // Both sides are compared as the current version: an older dump is
   // upgraded record by record first.
   UpgradedRecords r(schema, reader);
@@ -53,29 +76,36 @@ Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Side& sid
       errors.add(Error{"unknown kind '" + rec.kind + "'", {}, rec.origin.mark, rec.origin.file, {}});
       continue;
     }
+    if (!rec.problems.empty()) {
+      errors.append(rec.problems);
+      continue;
+    }
     Entity e;
     Errors de;
     DecodeOptions o;
     o.keep_unknown = true;  // unknown members are part of what differs
-    if (!k->normalize(*k, rec.doc, o, e, de)) {
+    std::size_t sealed = 0;
+    if (secrets) open_secrets(*k, rec.doc, secrets, de, sealed);  // decoded in clear, compared sealed again
+    if (!de.empty() || !k->normalize(*k, rec.doc, o, e, de)) {
       for (auto x : de.list()) { if (x.file.empty()) x.file = rec.origin.file; errors.add(x); }
       continue;
     }
+    if (secrets) seal_secrets(*k, e.value, *secrets);
     apply_unknowns(e.value, e.unknowns);
     text.clear();
     json::write(text, e.value);
-    auto off = side.spool.append(text);
+    auto off = sides.spool[side].append(text);
     if (!off) return off.errors();
     std::string label;
     for (const char* m : {"name", "title", "term", "path", "email"})
       if (const Value* v = e.value.find(m); v && v->is_string()) { label = v->as_string(); break; }
-    auto [it, fresh] = side.items.try_emplace({k->name, e.key.str()},
-                                              Side::Item{hash(text), *off, static_cast<std::uint32_t>(text.size()), label});
-    if (!fresh) errors.add(Error{"duplicate " + k->name + " " + e.key.str(), {}, rec.origin.mark, rec.origin.file, {}});
+    auto fresh = sides.add(side, k->name, e.key.str(), hash(text), *off, text.size(), label);
+    if (!fresh) return fresh.errors();
+    if (!*fresh) errors.add(Error{"duplicate " + k->name + " " + e.key.str(), {}, rec.origin.mark, rec.origin.file, {}});
   }
   if (auto s = r.finish(); !s) for (const auto& e : s.errors().list()) errors.add(e);
   if (!errors.empty()) return errors;
-  return side.spool.flush();
+  return sides.spool[side].flush();
 }
 
 std::string show(const std::optional<Value>& v) {
@@ -116,38 +146,57 @@ void diff_values(const Value& a, const Value& b, const std::string& path, std::v
   out.push_back({path, a, b});
 }
 
-Result<DiffReport> diff(const SchemaInfo& schema, format::DumpReader& ra, format::DumpReader& rb) {
-  Side a, b;
-  if (auto s = read_side(schema, ra, a, "the first side"); !s) return s.errors();
-  if (auto s = read_side(schema, rb, b, "the second side"); !s) return s.errors();
+Result<DiffReport> diff(const SchemaInfo& schema, format::DumpReader& ra, format::DumpReader& rb,
+                        const SecretsKey* secrets) {
+  auto sides = Sides::open();
+  if (!sides) return sides.errors();
+  Sides& s = **sides;
+  if (auto st = read_side(schema, ra, s, 0, "the first side", secrets); !st) return st.errors();
+  if (auto st = read_side(schema, rb, s, 1, "the second side", secrets); !st) return st.errors();
   DiffReport rep;
   json::Parser parser;
   std::string ta, tb;
-  for (const auto& [id, ia] : a.items) {
-    auto it = b.items.find(id);
-    if (it == b.items.end()) {
-      rep.removed.push_back({id.first, id.second, ia.label, {}});
+  // Every entity of A, with its match in B if any, in (kind, key) order.
+  auto pairs = s.db().prepare(
+      "SELECT a.kind, a.key, a.label, a.hash, a.off, a.len, b.label, b.hash, b.off, b.len FROM item a "
+      "LEFT JOIN item b ON b.side = 1 AND b.kind = a.kind AND b.key = a.key WHERE a.side = 0 ORDER BY a.kind, a.key");
+  if (!pairs) return pairs.errors();
+  for (;;) {
+    auto row = (*pairs)->step();
+    if (!row) return row.errors();
+    if (!*row) break;
+    const disk::Stmt& q = **pairs;
+    auto text_of = [&](int c) { return std::string(q.text_at(c)); };
+    if (q.null_at(7)) {
+      rep.removed.push_back({text_of(0), text_of(1), text_of(2), {}});
       continue;
     }
-    if (it->second.hash == ia.hash) {
-      if (auto s = a.spool.read(ia.off, ia.len, ta); !s) return s.errors();
-      if (auto s = b.spool.read(it->second.off, it->second.len, tb); !s) return s.errors();
-      if (ta == tb) { ++rep.unchanged; continue; }
-    }
-    if (auto s = a.spool.read(ia.off, ia.len, ta); !s) return s.errors();
-    if (auto s = b.spool.read(it->second.off, it->second.len, tb); !s) return s.errors();
+    const auto off_a = static_cast<std::uint64_t>(q.int_at(4)), off_b = static_cast<std::uint64_t>(q.int_at(8));
+    const auto len_a = static_cast<std::uint32_t>(q.int_at(5)), len_b = static_cast<std::uint32_t>(q.int_at(9));
+    if (auto st = s.spool[0].read(off_a, len_a, ta); !st) return st.errors();
+    if (auto st = s.spool[1].read(off_b, len_b, tb); !st) return st.errors();
+    if (q.int_at(3) == q.int_at(7) && ta == tb) { ++rep.unchanged; continue; }
     auto va = parser.parse(ta);
     if (!va) return va.errors();
     Value left = std::move(*va);
     auto vb = parser.parse(tb);
     if (!vb) return vb.errors();
-    EntityChange c{id.first, id.second, it->second.label.empty() ? ia.label : it->second.label, {}};
+    EntityChange c{text_of(0), text_of(1), q.text_at(6).empty() ? text_of(2) : text_of(6), {}};
     diff_values(left, *vb, "", c.changes);
     if (c.changes.empty()) ++rep.unchanged;
     else rep.changed.push_back(std::move(c));
   }
-  for (const auto& [id, ib] : b.items)
-    if (!a.items.count(id)) rep.added.push_back({id.first, id.second, ib.label, {}});
+  auto added = s.db().prepare(
+      "SELECT b.kind, b.key, b.label FROM item b WHERE b.side = 1 AND NOT EXISTS "
+      "(SELECT 1 FROM item a WHERE a.side = 0 AND a.kind = b.kind AND a.key = b.key) ORDER BY b.kind, b.key");
+  if (!added) return added.errors();
+  for (;;) {
+    auto row = (*added)->step();
+    if (!row) return row.errors();
+    if (!*row) break;
+    rep.added.push_back({std::string((*added)->text_at(0)), std::string((*added)->text_at(1)),
+                         std::string((*added)->text_at(2)), {}});
+  }
   return rep;
 }
 

@@ -32,9 +32,16 @@ struct DiffReport {
   Value json() const;
 };
 
-// Reads both dumps entirely (streaming; memory holds a hash per entity).
-// Records that do not decode are errors (validate tells more).
-Result<DiffReport> diff(const SchemaInfo& schema, format::DumpReader& a, format::DumpReader& b);
+class SecretsKey;
+
+// Reads both dumps entirely (streaming; a hash per entity is kept in a
+// scratch database on disk, the documents in spool files). Records that do
+// not decode are errors (validate tells more). With `secrets`, sealed
+// secrets are opened to decode the documents and compared sealed again
+// (deterministic sealing: equal secrets, equal text), so a difference is
+// shown without the secret.
+Result<DiffReport> diff(const SchemaInfo& schema, format::DumpReader& a, format::DumpReader& b,
+                        const SecretsKey* secrets = nullptr);
 
 // The field-level differences of two documents (exposed for tests).
 void diff_values(const Value& a, const Value& b, const std::string& path, std::vector<FieldChange>& out);

@@ -17,6 +17,7 @@
 #include "metaport/secret.hpp"
 #include "runtime/disk/scratch_db.hpp"
 #include "runtime/engine/present.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/engine/row_json.hpp"
 #include "runtime/store/row.hpp"
@@ -204,7 +205,8 @@ class Dumper {
     format::DumpHeader h;
     h.schema = schema_.name;
     h.version = schema_.version;
-    h.secrets_kept = opts_.keep_secrets;
+    h.secrets_kept = opts_.keep_secrets && !opts_.seal;
+    if (opts_.seal) h.secrets_key = opts_.seal->id();
     if (auto s = writer_.begin(h); !s) return s.errors();
     Progress p(opts_.progress, "dumping", total);
     // A writer that takes JSON text gets the document rendered straight from
@@ -215,7 +217,8 @@ class Dumper {
     for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
       if (!wanted(k)) continue;
       has_secrets[k] = kind_has_secrets(*schema_.kinds[k]);
-      if (writer_.takes_json())
+      // Sealing needs the Value path for kinds with secrets.
+      if (writer_.takes_json() && !(opts_.seal && has_secrets[k]))
         fast[k] = std::make_unique<RowJson>(tables_[k], opts_.keep_secrets,
                                             [&](const store::Column& c, const FieldDesc& f) {
                                               return f.type.ref_shape == KeyShape::integer
@@ -237,6 +240,11 @@ class Dumper {
       auto e = store::entity_value_from_row(tables_[k], row, lookup_);
       if (!e) return e.errors();
       e->kind = &kind;
+      if (opts_.seal && has_secrets[k]) {
+        scratch = present(*e, /*keep_secrets=*/true);
+        seal_secrets(kind, scratch, *opts_.seal);
+        return writer_.write(*e, scratch);
+      }
       return writer_.write(*e, present(*e, opts_.keep_secrets, has_secrets[k], scratch));
     };
     RowPipeline pipe(write_row);
@@ -261,7 +269,7 @@ class Dumper {
 
   bool wanted(std::size_t k) const {
     const KindInfo& kind = *schema_.kinds[k];
-    if (!kind.dumped) return false;
+    if (!kind.dumped && !opts_.store_only_kinds) return false;
     if (!opts_.only.empty() && std::find(opts_.only.begin(), opts_.only.end(), kind.name) == opts_.only.end())
       return false;
     return true;

@@ -13,11 +13,18 @@
 
 namespace metaport::engine {
 
+class SecretsKey;
+
 struct DumpOptions {
   std::vector<std::string> only;   // kinds to dump (empty: every dumped kind)
   std::vector<std::string> roots;  // --collection: keys of scope-kind entities whose subtrees are dumped
   bool no_closure = false;         // with roots: references outside them are errors instead of pulled in
   bool keep_secrets = false;
+  // Kinds kept only in stores (bi's users) too: a store moved whole (copy).
+  bool store_only_kinds = false;
+  // --secrets-key: secrets are sealed with this key instead of redacted
+  // (runtime/engine/sealed_secrets.hpp); the header names the key's id.
+  const SecretsKey* seal = nullptr;
   bool progress = false;
   // A subtree (fs: dump --subdir): the entity of kind `subtree_kind` whose
   // key `subtree_root` finds (called inside the dump's snapshot), what it

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "runtime/engine/loader.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/ordered_pool.hpp"
 #include "runtime/engine/progress.hpp"
 
@@ -119,6 +120,9 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
     for (const auto& e : s.errors().list()) unreadable(e);
   }
   report_.ignored_files = reader.ignored();
+  if (sealed_ && !opts_.secrets_key)
+    report_.notes.push_back(std::to_string(sealed_.load()) +
+                            " sealed secrets read without --secrets-key: the store keeps the values it has for them");
   if (auto s = add_totals(); !s) return s.errors();
   if (auto s = spool_.flush(); !s) return s.errors();
   if (streaming_) {
@@ -157,6 +161,9 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
 
 Status Loader::check_version(const format::DumpHeader& h) {
   secrets_kept_ = h.secrets_kept;
+  if (!h.secrets_key.empty() && opts_.secrets_key && opts_.secrets_key->id() != h.secrets_key)
+    return make_error("this dump's secrets are sealed with key " + h.secrets_key + ", and --secrets-key gives key " +
+                      opts_.secrets_key->id() + ": wrong key (nothing was loaded)");
   if (auto s = version_supported(schema_, h); !s) return s;
   if (h.version < schema_.version) {
     from_version_ = h.version;

@@ -20,6 +20,8 @@
 
 namespace metaport::engine {
 
+class SecretsKey;
+
 enum class Mode { skip, update };
 enum class OnError { abort, continue_ };
 
@@ -34,6 +36,9 @@ struct LoadOptions {
   bool progress = false;       // a progress line on stderr
   bool plan_only = false;      // validate: find every problem, write nothing (store may be null)
   bool in_transaction = false; // the caller has begun the write transaction and commits it (migrate)
+  // --secrets-key: opens sealed secrets. Without it they count as redacted
+  // (the store keeps its values). runtime/engine/sealed_secrets.hpp
+  const SecretsKey* secrets_key = nullptr;
 };
 
 // Returns the report; an Error only for problems that are not about the data

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "runtime/engine/present.hpp"
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/store/nested_secrets.hpp"
 
 namespace metaport::engine::load_detail {
@@ -45,7 +46,29 @@ Loader::Prepared Loader::prepare_raw(format::DumpReader& reader, format::RawReco
     p.guess = guess_key(rec.doc);
     return p;
   }
+  const KindInfo& kind = *schema_.kinds[kit->second];
+  // A secret in clear, in a dump that does not say it keeps them: found
+  // before sealed ones are opened (those are not in clear in the file).
+  std::vector<std::pair<FieldPath, Mark>> clear;
+  if (!secrets_kept_) clear = clear_secrets(kind, rec.doc);
+  std::size_t sealed = 0;
+  open_secrets(kind, rec.doc, opts_.secrets_key, p.errors, sealed);
+  if (sealed) sealed_ += sealed;
+  if (!p.errors.empty()) {
+    p.kind = kit->second;
+    p.guess = guess_key(rec.doc);
+    return p;
+  }
   prepare_entity(p, kit->second, rec.doc);
+  if (!rec.problems.empty()) {  // the layout's, found converting the file: the entity fails with them
+    if (p.errors.empty()) p.guess = p.rec.key.size() ? p.rec.key.str() : guess_key(rec.doc);
+    p.errors.append(rec.problems);
+  }
+  for (auto& [path, mark] : clear)
+    p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
+                                   std::string(kRedacted) + ") or remove it before this file goes into git",
+                               p.origin.path_in_file(path_to_string(path)), mark.known() ? mark : p.origin.mark,
+                               p.origin.file, kind.name + " " + (p.errors.empty() ? p.rec.key.str() : p.guess)});
   return p;
 }
 
@@ -64,12 +87,6 @@ void Loader::prepare_entity(Prepared& p, std::uint32_t kind_idx, const Value& do
   rec.kind = kind_idx;
   rec.key = e.key;
   rec.origin = p.origin;
-  if (!secrets_kept_)
-    for (auto& [path, mark] : clear_secrets(kind, doc))
-      p.warnings.push_back(Error{"a secret in clear, in a dump not written with --keep-secrets: redact it (" +
-                                     std::string(kRedacted) + ") or remove it before this file goes into git",
-                                 p.origin.path_in_file(path_to_string(path)), mark.known() ? mark : p.origin.mark,
-                                 p.origin.file, kind.name + " " + e.key.str()});
   schema_.refs(e, [&](const FoundRef& r) {
     auto kit = kind_index_.find(r.kind);
     if (kit == kind_index_.end()) return;  // a walker naming a kind the schema lacks: not a reference here

@@ -16,6 +16,7 @@
 // database (a temporary SQLite file), never in the heap; memory holds
 // bounded batches and a bounded cache of recent keys.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -220,6 +221,7 @@ class Loader {
   const SchemaInfo& schema_;
   LoadOptions opts_;
   bool secrets_kept_ = false;  // the dump says it was written with --keep-secrets
+  std::atomic<std::size_t> sealed_{0};  // sealed secrets read (opened, or unknown without a key)
   std::vector<store::TableDesc> tables_;
   std::unordered_map<std::string, std::uint32_t> kind_index_;
   // Kinds whose ids a streamed load needs by key: referenced from inside

@@ -1,5 +1,7 @@
 #include "runtime/engine/migrate.hpp"
 
+#include <sys/stat.h>
+
 #include <ctime>
 #include <unordered_map>
 
@@ -26,6 +28,11 @@ std::string default_backup_path(const store::Store& st, const SchemaInfo& schema
 // Every row of every kind (store-only kinds included: users must survive),
 // as documents of the old version, secrets in clear.
 Status write_backup(store::Store& st, const SchemaInfo& old, const std::string& path, format::Counts& counts) {
+  // The backup holds the secrets in clear: mode 0600.
+  struct Umask {
+    mode_t saved = ::umask(077);
+    ~Umask() { ::umask(saved); }
+  } owner_only;
   auto tables = store::tables_for(old);
   if (!tables) return tables.errors();
   auto w = format::make_stream_writer(format::Format::jsonl, path);

@@ -1,8 +1,13 @@
 #include "runtime/format/dump_format.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc 2.28+)
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <unordered_set>
 
@@ -39,6 +44,10 @@ Value header_value(const DumpHeader& h) {
   v.set("schema", h.schema);
   v.set("version", h.version);
   if (h.secrets_kept) v.set("secrets", "kept");
+  if (!h.secrets_key.empty()) {
+    v.set("secrets", "sealed");
+    v.set("secrets_key", h.secrets_key);
+  }
   return v;
 }
 
@@ -116,10 +125,34 @@ class StreamWriter : public DumpWriter {
   std::string buf_;
 };
 
+// A path any of whose parts is hidden (.git, .github/workflows/ci.yaml).
+bool hidden_path(std::string_view rel) {
+  std::size_t start = 0;
+  while (start < rel.size()) {
+    if (rel[start] == '.') return true;
+    const std::size_t slash = rel.find('/', start);
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return false;
+}
+
 class TreeWriter : public DumpWriter {
  public:
-  TreeWriter(std::string dir, std::string tmp, std::unique_ptr<Layout> layout)
-      : dir_(std::move(dir)), tmp_(std::move(tmp)), layout_(std::move(layout)), files_(std::make_unique<FilePool>()) {}
+  TreeWriter(std::string dir, std::string tmp, std::unique_ptr<Layout> layout, bool replaces)
+      : dir_(std::move(dir)),
+        tmp_(std::move(tmp)),
+        layout_(std::move(layout)),
+        files_(std::make_unique<FilePool>()),
+        replaces_(replaces) {
+    // An unchanged file keeps the text it had (another tool's spelling of it).
+    files_->set_same_content([](std::string_view old_text, std::string_view new_text) {
+      auto a = yaml::parse(old_text);
+      if (!a) return false;
+      auto b = yaml::parse(new_text);
+      return b && *a == *b;
+    });
+  }
   ~TreeWriter() override {
     files_.reset();  // its threads may still be writing into tmp_
     if (!done_) {
@@ -134,6 +167,7 @@ class TreeWriter : public DumpWriter {
     return layout_->index_members(kind);
   }
   Status begin(const DumpHeader& h) override {
+    if (!layout_->writes_header()) return ok_status();
     Value v = header_value(h);
     v.erase("metaport");  // implied by the file's name
     return io::write_file(tmp_ + "/metaport.yaml", yaml::write(v));
@@ -142,38 +176,76 @@ class TreeWriter : public DumpWriter {
     std::string rel = layout_->path_of(e);
     if (!written_.insert(rel).second)
       return make_error("two entities were given the same file " + rel + " (a layout bug)");
-    std::string text;
-    text.reserve(last_size_ + last_size_ / 4);
-    yaml::write(text, doc);
-    last_size_ = text.size();
-    // Files are created by the pool's threads while this one renders the next.
+    std::string text = layout_->render(layout_->write_document(e, doc));
+    // Files are created by the pool's threads while this one renders the next;
+    // over an existing tree they compare with the file they replace.
+    if (replaces_) return files_->write(tmp_ + "/" + rel, std::move(text), dir_ + "/" + rel);
     return files_->write(tmp_ + "/" + rel, std::move(text));
   }
   Status finish(const Counts&) override {
     if (auto s = files_->finish(); !s) return s;
     std::error_code ec;
-    std::string old;
     if (fs::exists(dir_, ec)) {
-      old = dir_ + ".old-" + std::to_string(::getpid());
-      fs::rename(dir_, old, ec);
-      if (ec) return make_error("cannot move the previous dump " + dir_ + " aside: " + ec.message());
+      // What the tree being replaced holds that is not the layout's own
+      // (.git, a README) joins the new tree first, as hard links: the old
+      // tree stays whole until the swap.
+      if (auto s = link_foreign_files(dir_, tmp_); !s) return s;
+      // One atomic step: the two folders trade places (renameat2
+      // RENAME_EXCHANGE), so a kill at any moment leaves the old tree or
+      // the new one under the name, never neither. The old one, now under
+      // the temporary name, is removed after.
+      if (::renameat2(AT_FDCWD, tmp_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_EXCHANGE) != 0)
+        return make_error("cannot swap the new dump into " + dir_ + ": " + std::strerror(errno));
+      done_ = true;
+      fs::remove_all(tmp_, ec);
+      return ok_status();
     }
     fs::rename(tmp_, dir_, ec);
-    if (ec) {
-      if (!old.empty()) fs::rename(old, dir_, ec);
-      return make_error("cannot move the new dump into " + dir_ + ": " + ec.message());
-    }
+    if (ec) return make_error("cannot move the new dump into " + dir_ + ": " + ec.message());
     done_ = true;
-    if (!old.empty()) fs::remove_all(old, ec);
     return ok_status();
   }
 
  private:
+  // The files of the tree being replaced (`from`) that are not the layout's
+  // own join the new tree (`to`) as hard links (a copy where the file system
+  // cannot link): hidden ones such as .git (folders whole, empty ones
+  // included), READMEs, CI files. metaport.yaml is the writer's own
+  // (rewritten, or dropped by a layout without it). Nothing in `from` moves,
+  // so a failure or a kill before the swap leaves it as it was.
+  Status link_foreign_files(const std::string& from, const std::string& to) {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(from, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) return make_error("cannot list " + dir_ + ": " + ec.message());
+      const std::string rel = it->path().lexically_relative(from).generic_string();
+      const bool is_dir = it->is_directory(ec) && !it->is_symlink(ec);
+      const bool hidden = hidden_path(rel);
+      if (!hidden && (is_dir || rel == "metaport.yaml" || layout_->owns(rel))) continue;
+      const fs::path dest = fs::path(to) / rel;
+      if (is_dir) {  // a hidden folder: made with its permissions, filled below
+        fs::create_directories(dest, ec);
+        if (!ec) fs::permissions(dest, it->status().permissions(), ec);
+        if (ec) return make_error("cannot keep " + dir_ + "/" + rel + " in the new dump: " + ec.message());
+        continue;
+      }
+      if (fs::symlink_status(dest, ec).type() != fs::file_type::not_found) continue;  // the new tree has a file there: it wins
+      fs::create_directories(dest.parent_path(), ec);
+      fs::create_hard_link(it->path(), dest, ec);
+      if (ec) {
+        ec.clear();
+        fs::copy(it->path(), dest, fs::copy_options::copy_symlinks, ec);
+      }
+      if (ec) return make_error("cannot keep " + dir_ + "/" + rel + " in the new dump: " + ec.message());
+    }
+    return ok_status();
+  }
+
   std::string dir_, tmp_;
   std::unique_ptr<Layout> layout_;
   std::unique_ptr<FilePool> files_;
+  bool replaces_;  // `dir_` holds a tree already
   std::unordered_set<std::string> written_;
-  std::size_t last_size_ = 1024;
   bool done_ = false;
 };
 
@@ -199,9 +271,15 @@ Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
   out.schema = s->as_string();
   out.version = static_cast<int>(v->as_int());
   if (const Value* sec = h.find("secrets")) {
-    if (!sec->is_string() || sec->as_string() != "kept")
-      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets) or left out");
-    out.secrets_kept = true;
+    const Value* id = h.find("secrets_key");
+    if (sec->is_string() && sec->as_string() == "kept" && !id) {
+      out.secrets_kept = true;
+    } else if (sec->is_string() && sec->as_string() == "sealed" && id && id->is_string() && !id->as_string().empty()) {
+      out.secrets_key = id->as_string();
+    } else {
+      return make_error(name + ": the dump header's 'secrets' is 'kept' (written with --keep-secrets), 'sealed' with "
+                               "'secrets_key' (written with --secrets-key), or left out");
+    }
   }
   if (out.format > kFormatVersion)
     return make_error(name + ": dump format " + std::to_string(out.format) + " is newer than this metaport reads (" +
@@ -400,10 +478,12 @@ class YamlStreamReader : public CountingReader {
 
 class TreeReader : public DumpReader {
  public:
-  TreeReader(std::string dir, std::unique_ptr<Layout> layout, const SchemaInfo& schema)
-      : dir_(std::move(dir)), layout_(std::move(layout)) {
+  TreeReader(std::string dir, std::unique_ptr<Layout> layout, std::string layout_name, const SchemaInfo& schema,
+             bool keep_unknown)
+      : dir_(std::move(dir)), layout_(std::move(layout)), keep_unknown_(keep_unknown) {
     header_.schema = schema.name;
     header_.version = schema.version;
+    header_.layout = std::move(layout_name);
   }
   Status open() {
     std::error_code ec;
@@ -466,9 +546,18 @@ class TreeReader : public DumpReader {
                        {}, Mark{1, 1}, raw.path, {}});
       return Parsed::failed;
     }
+    Errors errs;
+    auto doc = layout_->read_document(*kind, raw.rel, std::move(*v), keep_unknown_, errs);
+    errs.set_file(raw.path);
+    if (!doc) {  // not an entity of this kind at all
+      for (const auto& e : errs.list()) errors.add(e);
+      if (errs.empty()) errors.add(Error{"cannot read this file as a " + *kind, {}, Mark{1, 1}, raw.path, {}});
+      return Parsed::failed;
+    }
     r.kind = *kind;
-    r.doc = std::move(*v);
+    r.doc = std::move(*doc);
     r.origin = Origin{raw.path, Mark{1, 1}};
+    r.problems = std::move(errs);
     return Parsed::record;
   }
   void accepted(const Record&) override { ++records_; }
@@ -487,6 +576,7 @@ class TreeReader : public DumpReader {
  private:
   std::string dir_;
   std::unique_ptr<Layout> layout_;
+  bool keep_unknown_;
   DumpHeader header_;
   std::vector<std::string> files_;
   std::vector<std::string> ignored_;
@@ -499,7 +589,11 @@ class TreeReader : public DumpReader {
 Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::string& out_path) {
   auto out = io::open_output(out_path);
   if (!out) return out.errors();
-  return std::unique_ptr<DumpWriter>(std::make_unique<StreamWriter>(f, std::move(*out)));
+  return make_stream_writer(f, std::move(*out));
+}
+
+std::unique_ptr<DumpWriter> make_stream_writer(Format f, std::unique_ptr<io::Output> out) {
+  return std::make_unique<StreamWriter>(f, std::move(out));
 }
 
 Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg, std::unique_ptr<Layout> layout) {
@@ -508,34 +602,83 @@ Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir_arg,
   std::string dir = dir_arg;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   std::error_code ec;
+  bool replaces = false;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) return make_error(dir + " exists and is not a folder");
     bool empty = fs::directory_iterator(dir, ec) == fs::directory_iterator();
-    if (!empty && !fs::exists(dir + "/metaport.yaml", ec))
-      return make_error(dir + " is a folder that is neither empty nor a metaport dump (no metaport.yaml): refusing to replace it");
+    if (!empty && !fs::exists(dir + "/metaport.yaml", ec) && !layout->recognizes(dir))
+      return make_error(dir + " is a folder that is neither empty nor a metaport dump (no metaport.yaml) nor a tree of this layout: refusing to replace it");
+    replaces = !empty;
   }
+  // Leftovers of dumps into this folder that were killed: their process is gone.
+  const fs::path parent = fs::path(dir).parent_path().empty() ? fs::path(".") : fs::path(dir).parent_path();
+  const std::string prefix = fs::path(dir).filename().string() + ".tmp-";
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove_all(it->path(), rm);
+    }
+  }
+  ec.clear();
   std::string tmp = dir + ".tmp-" + std::to_string(::getpid());
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) return make_error("cannot create " + tmp + ": " + ec.message());
-  return std::unique_ptr<DumpWriter>(std::make_unique<TreeWriter>(dir, tmp, std::move(layout)));
+  return std::unique_ptr<DumpWriter>(std::make_unique<TreeWriter>(dir, tmp, std::move(layout), replaces));
 }
 
+namespace {
+// The layout a folder is read with (OpenOptions::layout).
+Result<std::pair<std::unique_ptr<Layout>, std::string>> tree_layout_for(const std::string& dir, const SchemaInfo& schema,
+                                                                        const std::string& wanted) {
+  if (!wanted.empty()) {
+    auto l = schema.layout(wanted);
+    if (!l) {
+      std::string names;
+      for (const auto& n : schema.layout_names()) names += (names.empty() ? "" : ", ") + n;
+      return make_error("--layout " + wanted + ": schema " + schema.name + " has the tree layouts " + names);
+    }
+    return std::make_pair(std::move(l), wanted);
+  }
+  const auto names = schema.layout_names();
+  std::error_code ec;
+  if (!fs::exists(dir + "/metaport.yaml", ec))
+    for (std::size_t i = 1; i < schema.layouts.size(); ++i) {
+      auto l = schema.layouts[i].make();
+      if (l->recognizes(dir)) return std::make_pair(std::move(l), schema.layouts[i].name);
+    }
+  return std::make_pair(schema.layout(), names.front());
+}
+}  // namespace
+
 Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
-                                              const std::vector<ExtraFormat>& extra) {
+                                              const OpenOptions& options) {
   std::error_code ec;
   if (in_path != "-" && fs::is_directory(in_path, ec)) {
-    auto r = std::make_unique<TreeReader>(in_path, schema.layout(), schema);
+    auto layout = tree_layout_for(in_path, schema, options.layout);
+    if (!layout) return layout.errors();
+    auto r = std::make_unique<TreeReader>(in_path, std::move(layout->first), layout->second, schema,
+                                          options.keep_unknown);
     if (auto s = r->open(); !s) return s.errors();
     return std::unique_ptr<DumpReader>(std::move(r));
   }
+  if (!options.layout.empty())
+    return make_error("--layout " + options.layout + " is for trees (folders); " + in_path + " is not a folder");
   auto in = io::open_input(in_path);
   if (!in) return in.errors();
+  return open_stream(std::move(*in), options.extra);
+}
+
+Result<std::unique_ptr<DumpReader>> open_stream(std::unique_ptr<io::Input> in, std::span<const ExtraFormat> extra) {
   // Sniff the first non-blank byte, and for the extra formats a little more.
   char c = 0;
   std::string head;
   for (;;) {
-    auto n = (*in)->read(&c, 1);
+    auto n = in->read(&c, 1);
     if (!n) return n.errors();
     if (*n == 0) break;
     head += c;
@@ -544,7 +687,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
   if (!extra.empty())
     while (head.size() < 256) {
       char more[256];
-      auto n = (*in)->read(more, 256 - head.size());
+      auto n = in->read(more, 256 - head.size());
       if (!n) return n.errors();
       if (*n == 0) break;
       head.append(more, *n);
@@ -564,7 +707,7 @@ Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const 
     std::unique_ptr<io::Input> in_;
     std::string head_;
   };
-  auto input = std::make_unique<Prefixed>(std::move(*in), head);
+  auto input = std::make_unique<Prefixed>(std::move(in), head);
   for (const auto& f : extra)
     if (f.sniff && f.sniff(head)) return f.open_reader(std::move(input));
   if (c == '{') {

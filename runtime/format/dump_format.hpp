@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct DumpHeader {
   // in clear are meant. Without it a secret in clear is reported as a warning
   // (pasted into a reviewed file, it would slip into git unnoticed).
   bool secrets_kept = false;
+  std::string layout;         // trees: the name of the layout the tree is read with ("" for streams)
+  // Written with --secrets-key: the secrets are sealed with the key of this
+  // id (`secrets: sealed`, `secrets_key: ID`); empty otherwise.
+  std::string secrets_key;
 };
 
 using Counts = std::map<std::string, std::size_t>;
@@ -69,14 +74,25 @@ class DumpWriter {
 
 // out_path: "-" for stdout.
 Result<std::unique_ptr<DumpWriter>> make_stream_writer(Format f, const std::string& out_path);
+// The same onto any output (an in-process pipe: runtime/format/pipe.hpp).
+std::unique_ptr<DumpWriter> make_stream_writer(Format f, std::unique_ptr<io::Output> out);
 // Writes the tree in a temporary folder beside `dir` and swaps it in at finish:
 // no stale files from a previous dump, and nothing half-written on failure.
+// `dir` may be empty, a metaport dump, or a tree the layout recognizes (a
+// Metabase export, a git checkout of one); the files of `dir` the layout
+// does not own (hidden ones such as .git, READMEs, CI files) are kept, and a
+// file whose content did not change keeps its old text byte for byte, so
+// that re-dumping over another tool's tree shows only real changes.
 Result<std::unique_ptr<DumpWriter>> make_tree_writer(const std::string& dir, std::unique_ptr<Layout> layout);
 
 struct Record {
   std::string kind;
   Value doc;
   Origin origin;
+  // What the tree's layout found wrong while converting the file (an
+  // unconvertible query clause, an unknown member): the record is known,
+  // with its kind and key, and fails as an entity with these errors.
+  Errors problems = Errors{};
 };
 
 // A record as it comes off the input, before the expensive part of reading
@@ -144,9 +160,22 @@ struct ExtraFormat {
   std::function<Result<std::unique_ptr<DumpWriter>>(const std::string& out_path)> make_writer;
 };
 
+struct OpenOptions {
+  // Trees: the schema's layout to read with ("" : the one whose files the
+  // folder holds, see Layout::recognizes; a folder with metaport.yaml, or
+  // that no other layout recognizes, is read with the default one).
+  std::string layout;
+  bool keep_unknown = false;  // members the layout does not know are carried (--keep-unknown)
+  std::span<const ExtraFormat> extra;  // the schema's own formats, recognised by their first bytes
+};
+
 // Detects the format: a directory is a tree; otherwise the first bytes tell
-// one of `extra` formats, JSON lines ('{') or a YAML stream. "-" reads stdin.
+// one of `options.extra` formats, JSON lines ('{') or a YAML stream. "-"
+// reads stdin.
 Result<std::unique_ptr<DumpReader>> open_dump(const std::string& in_path, const SchemaInfo& schema,
-                                              const std::vector<ExtraFormat>& extra = {});
+                                              const OpenOptions& options = {});
+// A yaml or jsonl stream (or one of `extra`) from any input: a file, stdin,
+// bytes in memory.
+Result<std::unique_ptr<DumpReader>> open_stream(std::unique_ptr<io::Input> in, std::span<const ExtraFormat> extra = {});
 
 }  // namespace metaport::format

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <optional>
 
 namespace metaport::format {
 
@@ -38,7 +39,9 @@ FilePool::~FilePool() {
   for (auto& w : workers_) w->thread.join();
 }
 
-Status FilePool::write(std::string path, std::string bytes) {
+Status FilePool::write(std::string path, std::string bytes) { return write(std::move(path), std::move(bytes), {}); }
+
+Status FilePool::write(std::string path, std::string bytes, std::string previous) {
   // The folder decides the worker (see the header).
   Worker& w = *workers_[std::hash<std::string>{}(folder_of(path)) % workers_.size()];
   std::unique_lock<std::mutex> l(m_);
@@ -52,7 +55,7 @@ Status FilePool::write(std::string path, std::string bytes) {
   if (!error_) return error_;
   pending_bytes_ += bytes.capacity();  // what it holds in memory
   ++in_flight_;
-  w.jobs.push_back(Job{std::move(path), std::move(bytes)});
+  w.jobs.push_back(Job{std::move(path), std::move(bytes), std::move(previous)});
   // An idle worker is woken once a few files wait for it (finish() wakes it
   // for the rest): one wake-up per file cost more than the file.
   const bool wake = w.idle && w.jobs.size() >= kWakeAfter;
@@ -111,11 +114,39 @@ Status FilePool::make_folder(Worker& w, const std::string& dir) {
   return ok_status();
 }
 
+namespace {
+// The whole file, or nullopt when there is none (or it cannot be read: then
+// the new text is written, as without a previous file).
+std::optional<std::string> slurp(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+}  // namespace
+
 Status FilePool::write_one(Worker& w, const Job& job) {
   if (auto s = make_folder(w, folder_of(job.path)); !s) return s;
+  std::string_view rest = job.bytes;
+  std::optional<std::string> old;
+  if (!job.previous.empty() && same_content_) {
+    old = slurp(job.previous);
+    if (old && *old != job.bytes && same_content_(*old, job.bytes)) rest = *old;
+  }
   const int fd = ::open(job.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return make_error(errno_text("cannot create", job.path, errno));
-  std::string_view rest = job.bytes;
   while (!rest.empty()) {
     const ssize_t n = ::write(fd, rest.data(), rest.size());
     if (n < 0) {

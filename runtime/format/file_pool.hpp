@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,10 @@ namespace metaport::format {
 
 class FilePool {
  public:
+  // Whether the text a file had before may stay in place of the new text:
+  // same_content(old, new). Called on the writer threads.
+  using SameContent = std::function<bool(std::string_view old_text, std::string_view new_text)>;
+
   explicit FilePool(std::size_t threads = 2, std::size_t max_pending = 16u << 20);
   ~FilePool();  // waits for the queued files (their errors are lost: call finish())
   FilePool(const FilePool&) = delete;
@@ -35,6 +40,12 @@ class FilePool {
   // working folder; its folders are created as needed). Returns the first
   // error a writer met so far, so a full disk stops the dump early.
   Status write(std::string path, std::string bytes);
+  // The same, but when the file at `previous` (the one this file replaces)
+  // holds the same content in other words (same_content says so), its text
+  // is written instead: re-dumping into a folder another tool wrote keeps
+  // that tool's spelling of every file whose content did not change.
+  Status write(std::string path, std::string bytes, std::string previous);
+  void set_same_content(SameContent f) { same_content_ = std::move(f); }
   // Waits until every queued file is written; the first error, if any.
   Status finish();
 
@@ -42,6 +53,7 @@ class FilePool {
   struct Job {
     std::string path;
     std::string bytes;
+    std::string previous;  // the file it replaces ("" : none)
   };
   struct Worker {
     std::deque<Job> jobs;
@@ -66,6 +78,7 @@ class FilePool {
   std::size_t in_flight_ = 0;  // jobs queued or being written
   bool stop_ = false;
   Status error_ = ok_status();
+  SameContent same_content_;
 };
 
 }  // namespace metaport::format

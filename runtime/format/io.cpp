@@ -1,5 +1,7 @@
 #include "runtime/format/io.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -198,8 +200,11 @@ class ZstdInput : public Input {
       ZSTD_outBuffer out{buf, n, 0};
       std::size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
       if (ZSTD_isError(ret)) return make_error(name() + ": corrupt zstd data: " + ZSTD_getErrorName(ret));
+      // `ret` is 0 when a frame ends. A call that moves nothing (at the end
+      // of the input, after the last frame) returns the next frame's header
+      // size instead: only a call that made progress says where we are.
+      if (in.pos != pos_ || out.pos > 0) last_ = ret;
       pos_ = in.pos;
-      last_ = ret;
       if (out.pos > 0) return out.pos;
       if (eof_ && pos_ == len_) {
         if (last_ != 0) return make_error(name() + ": truncated zstd data");
@@ -280,6 +285,22 @@ Result<std::unique_ptr<Output>> open_output(const std::string& path) {
   if (path.size() > 4 && path.ends_with(".zst")) out = std::make_unique<ZstdOutput>(std::move(out));
   else if (path.size() > 3 && path.ends_with(".gz")) out = std::make_unique<GzipOutput>(std::move(out));
   return out;
+}
+
+std::unique_ptr<Input> memory_input(std::string name, std::string bytes) {
+  struct Memory : Input {
+    Memory(std::string n, std::string b) : name_(std::move(n)), bytes_(std::move(b)) {}
+    Result<std::size_t> read(char* buf, std::size_t n) override {
+      const std::size_t k = std::min(n, bytes_.size() - pos_);
+      std::copy_n(bytes_.data() + pos_, k, buf);
+      pos_ += k;
+      return k;
+    }
+    const std::string& name() const override { return name_; }
+    std::string name_, bytes_;
+    std::size_t pos_ = 0;
+  };
+  return std::make_unique<Memory>(std::move(name), std::move(bytes));
 }
 
 Result<std::unique_ptr<Input>> open_input(const std::string& path) {

@@ -33,6 +33,9 @@ Result<std::unique_ptr<Output>> open_output(const std::string& path);
 // "-" => stdin. Compressed input (zstd, gzip) is recognised by its magic bytes, not its name.
 Result<std::unique_ptr<Input>> open_input(const std::string& path);
 
+// Bytes in memory as an input (tests, fuzzing); `name` is what messages call it.
+std::unique_ptr<Input> memory_input(std::string name, std::string bytes);
+
 // Reads an input line by line (LF, a trailing CR is kept: callers decide).
 class LineReader {
  public:

@@ -42,9 +42,41 @@ std::string store_url_forms() {
   return out.empty() ? "no store engine is linked into this program" : out;
 }
 
+namespace {
+// The password of scheme://user:password@host..., or "".
+std::string password_of(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  const auto auth_start = scheme_end + 3;
+  const auto auth_end = url.find_first_of("/?", auth_start);
+  const auto at = url.rfind('@', auth_end == std::string_view::npos ? url.size() : auth_end);
+  if (at == std::string_view::npos || at < auth_start) return {};
+  const auto colon = url.find(':', auth_start);
+  if (colon == std::string_view::npos || colon >= at) return {};
+  return std::string(url.substr(colon + 1, at - colon - 1));
+}
+
+// Every occurrence of `secret` in `text` replaced by ***: a password may
+// appear again elsewhere in a URL, or in a message quoting part of it.
+std::string mask_all(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (std::size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p + 3))
+    text.replace(p, secret.size(), "***");
+  return text;
+}
+}  // namespace
+
+std::string mask_password_in(std::string text, std::string_view url) {
+  const std::string pw = password_of(url);
+  return pw.size() >= 4 ? mask_all(std::move(text), pw) : text;
+}
+
 std::string mask_password(std::string_view url) {
-  // scheme://user:password@host... -> scheme://user:***@host...
-  std::string s(url);
+  // scheme://user:password@host... -> scheme://user:***@host...; a password
+  // of 4 characters or more is also masked wherever else it appears (a
+  // shorter one would garble the rest of the URL, and says little on its own).
+  const std::string pw = password_of(url);
+  std::string s = pw.size() >= 4 ? mask_all(std::string(url), pw) : std::string(url);
   const auto scheme_end = s.find("://");
   if (scheme_end == std::string::npos) return s;
   const auto auth_start = scheme_end + 3;

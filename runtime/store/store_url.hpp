@@ -32,6 +32,9 @@ Result<StoreUrl> parse_store_url(std::string_view url);
 // scheme://user:password@host... -> scheme://user:***@host..., and any
 // password=... parameter masked too.
 std::string mask_password(std::string_view url);
+// `text` (a driver's message about `url`) with the URL's password masked
+// wherever it appears.
+std::string mask_password_in(std::string text, std::string_view url);
 
 // The URL forms of every linked backend, for messages ("expected ...").
 std::string store_url_forms();

@@ -231,7 +231,9 @@ TEST(Walker, EveryReferenceOfEverySampleIsReportedOnce) {
       for (const auto& [ref, n] : seen) EXPECT_EQ(n, 1) << metaport::kind_traits<T>::name << ": " << ref;
     }
   });
-  EXPECT_GT(total, 150u);
+  // (A card's database_id, a segment's table_id are references only when
+  // the sample writes them: derived members are recomputed when present.)
+  EXPECT_GT(total, 140u);
 }
 
 TEST(Walker, TypedAndDocumentReferencesOfADashboard) {

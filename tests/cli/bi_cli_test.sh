@@ -95,7 +95,7 @@ done
 # ---- data problems: exit 1 with where -------------------------------------------------------
 printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 99\n' >v99.yaml
 check "a newer dump is refused" 1 "$(run load sqlite://a.db v99.yaml)"
-expect_text "naming both versions" err.txt "version 99.*version 3"
+expect_text "naming both versions" err.txt "version 99.*version 4"
 # A full disk: the write error is named, the exit status is not 0.
 "$bin" dump sqlite://a.db - >/dev/full 2>full.err
 rc=$?

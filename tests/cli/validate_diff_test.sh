@@ -36,9 +36,9 @@ expect_text "a bad id names file, line, column and field" out.txt "bad.yaml:2:12
 check "--report json" 1 "$(run validate dup --stub-missing --report json)"
 node -e 'const r = JSON.parse(require("fs").readFileSync("out.txt", "utf8")); if (!(r.failures.length >= 3)) process.exit(1)' \
   && echo "ok: the JSON report parses and lists the failures" || { echo "FAIL: JSON report"; failures=$((failures + 1)); }
-printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 4\n---\nmetaport: end\ncounts: {}\ntotal: 0\n' >v4.yaml
-check "a newer version is refused" 1 "$(run validate v4.yaml)"
-expect_text "naming both versions" out.txt "version 4, newer than this metaport's bi version 3"
+printf 'metaport: dump\nformat: 1\nschema: bi\nversion: 5\n---\nmetaport: end\ncounts: {}\ntotal: 0\n' >v5.yaml
+check "a newer version is refused" 1 "$(run validate v5.yaml)"
+expect_text "naming both versions" out.txt "version 5, newer than this metaport's bi version 4"
 
 # ---- diff ----------------------------------------------------------------------
 "$bin" dump sqlite://s.db a >/dev/null 2>&1

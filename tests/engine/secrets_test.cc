@@ -7,6 +7,9 @@
 // and path, never the value.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/store/nested_secrets.hpp"
 #include "tests/engine/engine_test_util.hpp"
 #include "tests/engine/vault_schema.hpp"
@@ -239,6 +242,122 @@ TEST_P(SecretsTest, DumpsSayWhetherTheyKeptSecretsAndNoSecretLeaksWithoutIt) {
     ASSERT_TRUE(reader.ok()) << reader.errors().to_string();
     EXPECT_TRUE((*reader)->header().secrets_kept) << format::format_name(f);
   }
+}
+
+engine::SecretsKey key_of(const std::string& text) {
+  auto k = engine::SecretsKey::from_text(text, "test key");
+  if (!k) throw std::runtime_error(k.errors().to_string());
+  return *k;
+}
+const std::string kKeyA = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+const std::string kKeyB = "c2VjcmV0cy1rZXktQi1mb3ItbWV0YXBvcnQtdGVzdHM=";  // base64 of 32 bytes
+
+TEST_P(SecretsTest, SealedSecretsRoundTripAndStayByteIdentical) {
+  ASSERT_EQ(load(dump_file("clear.jsonl", J(kClear), true)).failed(), 0u);
+  const engine::SecretsKey key = key_of(kKeyA);
+  engine::DumpOptions o;
+  o.seal = &key;
+  const std::string a = dump_text(store.url(), vault_schema(), Format::jsonl, dir / "sealed-a.jsonl", o);
+  const std::string b = dump_text(store.url(), vault_schema(), Format::jsonl, dir / "sealed-b.jsonl", o);
+  EXPECT_EQ(a, b) << "sealing must be deterministic (no phantom diffs)";
+  for (const auto& s : kSecretValues) EXPECT_EQ(a.find(s), std::string::npos) << s << " in\n" << a;
+  EXPECT_NE(a.find("\"secrets\":\"sealed\",\"secrets_key\":\"" + key.id() + "\""), std::string::npos) << a;
+  EXPECT_NE(a.find("sealed:v1:"), std::string::npos);
+  // The same secret at another place seals differently (bound to its place).
+  const Value doc = J(a.substr(a.find('\n') + 1, a.find('\n', a.find('\n') + 1) - a.find('\n') - 1));
+  EXPECT_NE(secret_at(*doc.find("entity"), {std::string("headers"), std::string("X-Auth")}),
+            secret_at(*doc.find("entity"), {std::string("headers"), std::string("X-Org")}));
+
+  // Into a new store with the key: every secret back.
+  FreshStore fresh(GetParam(), "fresh");
+  engine::LoadOptions lo;
+  lo.secrets_key = &key;
+  auto rep = load_path(fresh.url(), vault_schema(), dir / "sealed-a.jsonl", lo);
+  ASSERT_EQ(rep.failed(), 0u) << rep.text();
+  EXPECT_TRUE(rep.secrets_unknown.empty()) << rep.text();
+  EXPECT_TRUE(rep.warnings.empty()) << rep.text();
+  engine::DumpOptions keep;
+  keep.keep_secrets = true;
+  EXPECT_EQ(dump_text(fresh.url(), vault_schema(), Format::jsonl, dir / "f.jsonl", keep),
+            dump_text(store.url(), vault_schema(), Format::jsonl, dir / "s.jsonl", keep));
+}
+
+TEST_P(SecretsTest, SealedSecretsWithoutTheKeyKeepTheTargetsValues) {
+  ASSERT_EQ(load(dump_file("clear.jsonl", J(kClear), true)).failed(), 0u);
+  const engine::SecretsKey key = key_of(kKeyA);
+  engine::DumpOptions o;
+  o.seal = &key;
+  const std::string text = dump_text(store.url(), vault_schema(), Format::jsonl, dir / "sealed.jsonl", o);
+  // An edit in the sealed dump, loaded without the key: the store keeps its secrets.
+  std::string edited = text;
+  const std::string from = "the analytics warehouse";
+  edited.replace(edited.find(from), from.size(), "the warehouse (EU)");
+  std::ofstream(dir / "edited.jsonl", std::ios::binary) << edited;
+  auto rep = load(dir / "edited.jsonl", engine::Mode::update);
+  ASSERT_EQ(rep.failed(), 0u) << rep.text();
+  EXPECT_EQ(total(rep, &engine::KindCounts::updated), 1u) << rep.text();
+  EXPECT_NE(rep.text().find("sealed secrets read without --secrets-key: the store keeps the values it has"),
+            std::string::npos)
+      << rep.text();
+  const Value doc = stored_doc();
+  EXPECT_EQ(secret_at(doc, {std::string("description")}), "the warehouse (EU)");
+  EXPECT_EQ(secret_at(doc, {std::string("connection"), std::string("password")}), "s3cr3t-pg");
+  EXPECT_EQ(secret_at(doc, {std::string("api_key")}), "api-1");
+}
+
+TEST_P(SecretsTest, AWrongKeyIsRefusedByNameAndAnAlteredValueByPath) {
+  ASSERT_EQ(load(dump_file("clear.jsonl", J(kClear), true)).failed(), 0u);
+  const engine::SecretsKey a = key_of(kKeyA), b = key_of(kKeyB);
+  EXPECT_NE(a.id(), b.id());
+  engine::DumpOptions o;
+  o.seal = &a;
+  const std::string text = dump_text(store.url(), vault_schema(), Format::jsonl, dir / "sealed.jsonl", o);
+
+  FreshStore fresh(GetParam(), "fresh");
+  engine::LoadOptions lo;
+  lo.secrets_key = &b;
+  auto st = open_store(fresh.url(), vault_schema());
+  auto reader = format::open_dump(dir / "sealed.jsonl", vault_schema());
+  ASSERT_TRUE(reader.ok());
+  auto wrong = engine::load(*st, vault_schema(), **reader, lo);
+  ASSERT_FALSE(wrong.ok());
+  const std::string msg = wrong.errors().to_string();
+  EXPECT_NE(msg.find("sealed with key " + a.id() + ", and --secrets-key gives key " + b.id()), std::string::npos) << msg;
+
+  // A sealed value copied onto another field does not open there.
+  Value rec = J(text.substr(text.find('\n') + 1, text.find('\n', text.find('\n') + 1) - text.find('\n') - 1));
+  Value entity = *rec.find("entity");
+  const std::string api = entity.find("api_key")->as_string();
+  entity.find("connection")->set("password", api);
+  std::string moved_path = dir / "moved.jsonl";
+  {
+    format::DumpHeader h;
+    auto w = format::make_stream_writer(Format::jsonl, moved_path);
+    h.schema = "vault";
+    h.version = 1;
+    h.secrets_key = a.id();
+    ASSERT_TRUE((*w)->begin(h).ok());
+    Entity e;
+    e.kind = vault_schema().find("Service");
+    ASSERT_TRUE((*w)->write(e, entity).ok());
+    ASSERT_TRUE((*w)->finish({{"Service", 1}}).ok());
+  }
+  lo.secrets_key = &a;
+  auto moved = load_path(fresh.url(), vault_schema(), moved_path, lo);
+  ASSERT_EQ(moved.failed(), 1u) << moved.text();
+  const std::string t = moved.text();
+  EXPECT_NE(t.find("connection.password: cannot open this sealed secret with key " + a.id()), std::string::npos) << t;
+  for (const auto& s : kSecretValues) EXPECT_EQ(t.find(s), std::string::npos) << s;
+}
+
+TEST(SecretsKey, KeyFilesAreHexOrBase64Of32BytesAndNothingElse) {
+  EXPECT_TRUE(engine::SecretsKey::from_text(kKeyA + "\n", "k").ok());
+  EXPECT_TRUE(engine::SecretsKey::from_text(kKeyB, "k").ok());
+  EXPECT_EQ(key_of(kKeyA).id(), key_of(" " + kKeyA + "\n").id());
+  auto bad = engine::SecretsKey::from_text("hunter2", "--secrets-key k.txt");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.errors().to_string().find("--secrets-key k.txt: a secrets key is 32 bytes"), std::string::npos);
+  EXPECT_EQ(bad.errors().to_string().find("hunter2"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SecretsTest, ::testing::ValuesIn(engines()), EngineParamName());

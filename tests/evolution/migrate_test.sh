@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# A bi store created by version 1 migrates to version 3 with its data intact
+# A bi store created by version 1 migrates to the current version (4) with its data intact
 # (docs/commands/migrate.md), on every engine of tests/support/engines.inc, as real processes: a dry run changes
 # nothing; the migration writes a backup first and says where; afterwards the
-# store holds exactly what loading the version-1 dump into a fresh version-3
+# store holds exactly what loading the version-1 dump into a fresh current-version
 # store gives; the version-1 binary then refuses the store; migrating again
 # has nothing to do.
 set -uo pipefail
@@ -19,7 +19,7 @@ check() {  # check NAME EXPECTED ACTUAL
 }
 
 
-# What version 3 makes of the version-1 dump, loaded directly.
+# What the current version makes of the version-1 dump, loaded directly.
 "$bin" init sqlite://expected.db 2>/dev/null
 "$bin" load sqlite://expected.db "$golden" >/dev/null
 "$bin" dump sqlite://expected.db expected.jsonl --keep-secrets 2>/dev/null
@@ -40,7 +40,7 @@ for engine in "${METAPORT_ENGINES[@]}"; do
   "$bin" migrate "$store" --backup backup.jsonl >mig.txt 2>&1
   check "migrate exit ($store)" 0 $?
   grep -q "backup of bi version 1 written to backup.jsonl" mig.txt || { echo "FAIL: no backup line"; cat mig.txt; failures=$((failures + 1)); }
-  grep -q "migrated from bi version 1 to 3" mig.txt || { echo "FAIL: no migrated line"; cat mig.txt; failures=$((failures + 1)); }
+  grep -q "migrated from bi version 1 to 4" mig.txt || { echo "FAIL: no migrated line"; cat mig.txt; failures=$((failures + 1)); }
   # The backup has every kind (users too, which dumps leave out) in table order.
   check "the backup holds the version-1 data" same "$(cmp -s <(grep -v '"kind":"User"\|"metaport"' backup.jsonl | sort) <(grep -v '"metaport"' before.jsonl | sort) && echo same || echo differs)"
   check "the backup holds the users" yes "$(grep -q '"kind":"User"' backup.jsonl && echo yes || echo no)"

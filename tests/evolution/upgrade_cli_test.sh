@@ -49,12 +49,12 @@ for v in 1 2; do
     direct="$(fresh "$n-direct")"
     check "$n: loads into a fresh store" 0 "$(run "$bin" load "$direct" "$g")"
     expect_text "$n: with zero failures" out.txt "^total +[0-9]+ +0 +0 +0$"
-    expect_text "$n: upgraded while loading" out.txt "upgraded from bi version $v to 3 while loading"
+    expect_text "$n: upgraded while loading" out.txt "upgraded from bi version $v to 4 while loading"
     "$bin" dump "$direct" "$n-direct.jsonl" 2>/dev/null
 
     for out in "$n-up" "$n-up.jsonl"; do
       check "$n: upgrade -> $out" 0 "$(run "$bin" upgrade "$g" "$out")"
-      expect_text "$n: upgrade says what it did" err.txt "42 entities, bi version $v -> 3, written to $out"
+      expect_text "$n: upgrade says what it did" err.txt "42 entities, bi version $v -> 4, written to $out"
       viaup="$(fresh "$out-load")"
       check "$n: the upgraded $out loads" 0 "$(run "$bin" load "$viaup" "$out")"
       expect_text "$n: the upgraded $out loads with zero failures" out.txt "^total +[0-9]+ +0 +0 +0$"
@@ -66,7 +66,7 @@ for v in 1 2; do
         diff "$n-direct.jsonl" "$out-load.jsonl" | head -20 | sed 's/^/    /'
       fi
     done
-    grep -qx "version: 3" "$n-up/metaport.yaml" && ok "$n: the upgraded tree says version 3" || fail "$n: the upgraded tree does not say version 3"
+    grep -qx "version: 4" "$n-up/metaport.yaml" && ok "$n: the upgraded tree says version 4" || fail "$n: the upgraded tree does not say version 4"
 
     if "$validator" validate-schema --folder "$n-up" >validator.txt 2>&1; then
       ok "$n: the upgraded tree passes the Representation Format validator"
@@ -114,13 +114,13 @@ s1="sqlite://$work/v1bin.db"
 "$v1bin" init "$s1" >/dev/null 2>&1
 check "v1 binary refuses a v2 dump" 1 "$(run "$v1bin" load "$s1" "$golden/v2/bi.jsonl")"
 expect_text "naming versions 2 and 1" err.txt "this dump is bi version 2, newer than this metaport's bi version 1: refusing to load it"
-check "v2 binary refuses a v3 dump" 1 "$(run "$v2bin" load "$s2" v1-tree-up)"
-expect_text "naming versions 3 and 2" err.txt "this dump is bi version 3, newer than this metaport's bi version 2: refusing to load it"
-{ echo '{"metaport":"dump","format":1,"schema":"bi","version":4}'; echo '{"metaport":"end","counts":{},"total":0}'; } >v4.jsonl
-check "the current binary refuses a v4 dump" 1 "$(run "$bin" load "$(fresh v4)" v4.jsonl)"
-expect_text "naming versions 4 and 3" err.txt "this dump is bi version 4, newer than this metaport's bi version 3"
-check "... and upgrade refuses it too" 1 "$(run "$bin" upgrade v4.jsonl v4-up.jsonl)"
-expect_text "upgrade names versions 4 and 3" err.txt "this dump is bi version 4, newer than this metaport's bi version 3"
+check "v2 binary refuses a v4 dump" 1 "$(run "$v2bin" load "$s2" v1-tree-up)"
+expect_text "naming versions 4 and 2" err.txt "this dump is bi version 4, newer than this metaport's bi version 2: refusing to load it"
+{ echo '{"metaport":"dump","format":1,"schema":"bi","version":5}'; echo '{"metaport":"end","counts":{},"total":0}'; } >v5.jsonl
+check "the current binary refuses a v5 dump" 1 "$(run "$bin" load "$(fresh v5)" v5.jsonl)"
+expect_text "naming versions 5 and 4" err.txt "this dump is bi version 5, newer than this metaport's bi version 4"
+check "... and upgrade refuses it too" 1 "$(run "$bin" upgrade v5.jsonl v5-up.jsonl)"
+expect_text "upgrade names versions 5 and 4" err.txt "this dump is bi version 5, newer than this metaport's bi version 4"
 
 # ---- a clause the converter cannot convert: an error with file:line:col and path, nothing written ----
 cp -rL "$golden/v2/tree" broken

@@ -53,15 +53,20 @@ TEST(BiUpgradeSteps, EachTransitionHasItsSteps) {
                                       "Measure: definition legacy MBQL -> pMBQL stages",
                                       "Transform: source.query legacy MBQL -> pMBQL stages",
                                       "Action: query[].dataset_query legacy MBQL -> pMBQL stages"}));
-  EXPECT_TRUE(bi::upgrade_steps_from(3).empty());
+  // 3 -> 4: every kind but User and Settings carries `serdes` (nothing to convert).
+  const auto from3 = bi::upgrade_steps_from(3);
+  ASSERT_EQ(from3.size(), 21u);
+  EXPECT_EQ(from3[0].name, "Database: carries serdes (absent from version 3 documents)");
+  EXPECT_TRUE(bi::upgrade_steps_from(4).empty());
   for (const auto& s : bi::upgrade_steps_from(1)) EXPECT_EQ(s.from, 1);
   for (const auto& s : bi::upgrade_steps_from(2)) EXPECT_EQ(s.from, 2);
-  EXPECT_EQ(bi::upgrade_steps().size(), 7u);
+  for (const auto& s : from3) EXPECT_EQ(s.from, 3);
+  EXPECT_EQ(bi::upgrade_steps().size(), 28u);
 }
 
-TEST(BiUpgradeSteps, SchemaLoadsVersionsOneToThree) {
+TEST(BiUpgradeSteps, SchemaLoadsVersionsOneToFour) {
   const auto info = metaport::make_schema_info<bi::Schema>();
-  EXPECT_EQ(info.version, 3);
+  EXPECT_EQ(info.version, 4);
   EXPECT_EQ(info.oldest_version, 1);
   EXPECT_EQ(names(info.upgrades), names(bi::upgrade_steps()));
 }

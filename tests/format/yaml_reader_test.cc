@@ -163,5 +163,24 @@ TEST(YamlReader, QuotedAndBlockScalarsAreStrings) {
   EXPECT_EQ(dump(*r), "{\"a\": s:\"1\", \"b\": s:\"true\", \"c\": s:\"null\\x0a\", \"d\": s:\"null\", \"e\": s:\"\"}");
 }
 
+// Found by fuzz/bi_entity_fuzz (regression input fuzz/corpus/bi_entity_fuzz/crash-1fd5da49...):
+// yaml-cpp passed a byte that is not UTF-8 through, and the document did not
+// read back the same once written. YAML is UTF-8: such bytes are an error
+// at their line and column, through either reader.
+TEST(YamlReader, BytesThatAreNotUtf8AreAnErrorWithTheirPlace) {
+  for (std::string text : {std::string("name: ok\nslug: temp\xBDlate\n"), std::string("- a\n- \"b\xC3\"\n"),
+                           std::string("k: \xED\xA0\x80\n")}) {
+    auto r = yaml::parse(text);
+    ASSERT_FALSE(r.ok()) << text;
+    const Error& e = r.errors().list().front();
+    EXPECT_NE(e.message.find("not UTF-8"), std::string::npos) << e.message;
+    EXPECT_GT(e.mark.line, 0u);
+  }
+  auto r = yaml::parse("name: ok\nslug: temp\xBDlate\n");
+  EXPECT_EQ(r.errors().list().front().mark.line, 2u);
+  EXPECT_EQ(r.errors().list().front().mark.col, 11u);
+  EXPECT_TRUE(yaml::parse("name: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n").ok());  // café € 😀
+}
+
 }  // namespace
 }  // namespace metaport::test

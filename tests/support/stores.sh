@@ -35,7 +35,7 @@ mysql_args() {
   [[ "$user" == *:* ]] && { pw="${user#*:}"; user="${user%%:*}"; }
   db="${url#*://*/}"; db="${db%%\?*}"
   [[ "$url" == *socket=* ]] && { sock="${url#*socket=}"; sock="${sock%%&*}"; }
-  printf '%s\n' --no-defaults "-u$user" ${pw:+"-p$pw"} ${sock:+"--socket=$sock"} ${db:+"$db"}
+  printf '%s\n' --no-defaults --default-character-set=utf8mb4 "-u$user" ${pw:+"-p$pw"} ${sock:+"--socket=$sock"} ${db:+"$db"}
 }
 
 # server_sql ENGINE URL SQL...: runs SQL with the engine's own client

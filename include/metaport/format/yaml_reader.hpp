@@ -7,6 +7,7 @@
 // a faster path first (see fast_yaml.hpp), falling back to yaml-cpp for
 // anything else (comments, flow collections, anchors, hand-edited files).
 #pragma once
+#include <cstdio>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "metaport/format/utf8.hpp"
 #include "metaport/format/yaml_plain.hpp"
 #include "metaport/result.hpp"
 #include "metaport/value.hpp"
@@ -75,6 +77,21 @@ inline Value from_node(const YAML::Node& n, Errors& errors, std::string path) {
 // Parses one YAML document with yaml-cpp. Syntax errors come back with their
 // line and column; an empty text is an error (an empty file is not an entity).
 inline Result<Value> parse_with_yaml_cpp(std::string_view text) {
+  // YAML is Unicode text: yaml-cpp would pass bytes that are not UTF-8
+  // through, and the same document would not read back the same (found by
+  // fuzz/bi_entity_fuzz: a stray 0xBD came back as U+00BD).
+  for (std::size_t i = 0, line = 1, col = 1; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : utf8::sequence_length(text, i);
+    if (n == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", c);
+      return Error{std::string("not UTF-8: the byte ") + hex + " starts no UTF-8 character (YAML files are UTF-8)", {},
+                   Mark{static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(col)}, {}, {}};
+    }
+    if (c == '\n') { ++line; col = 1; } else { ++col; }
+    i += n;
+  }
   Errors errors;
   YAML::Node root;
   try {

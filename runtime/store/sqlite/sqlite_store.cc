@@ -5,6 +5,7 @@
 // statement per table and operation. Registered for sqlite:// URLs.
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <map>
@@ -70,7 +71,8 @@ std::string column_list(const TableDesc& t) {
 
 class SqliteStore final : public SqlStoreBase {
  public:
-  SqliteStore(StoreUrl url, sqlite3* db, int busy_ms) : SqlStoreBase(std::move(url)), db_(db), busy_ms_(busy_ms) {}
+  SqliteStore(StoreUrl url, sqlite3* db, int busy_ms, bool read_only_fs)
+      : SqlStoreBase(std::move(url)), db_(db), busy_ms_(busy_ms), read_only_fs_(read_only_fs) {}
   ~SqliteStore() override {
     stmts_.clear();  // finalize before closing
     if (tx_ != TxState::none) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -80,6 +82,9 @@ class SqliteStore final : public SqlStoreBase {
   // ---- transactions ----
   Status begin_write() override {
     if (tx_ != TxState::none) return make_error(url_.display + ": begin_write inside an open transaction");
+    if (read_only_fs_)
+      return make_error("cannot write to SQLite store '" + url_.path + "' (" + url_.display +
+                        "): its file system is mounted read-only (it can be dumped, not changed)");
     if (auto st = exec_raw("BEGIN IMMEDIATE"); !st) {
       if (sqlite3_errcode(db_) == SQLITE_BUSY)
         return make_error(url_.display + ": another writer holds the store's write lock (waited " +
@@ -529,7 +534,14 @@ class SqliteStore final : public SqlStoreBase {
   // Next free local id per table, fetched at the first insert or reservation
   // of a write transaction (0: not yet); forgotten when the transaction ends.
   std::vector<std::int64_t> next_id_;
+  bool read_only_fs_ = false;  // opened immutable: the file system is read-only
 };
+
+// Whether the file system holding `path` is mounted read-only.
+bool on_read_only_fs(const std::string& path) {
+  struct statvfs vfs {};
+  return ::statvfs(path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+}
 
 Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions& options) {
   struct stat st {};
@@ -540,8 +552,14 @@ Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions
   if (exists && S_ISDIR(st.st_mode))
     return make_error("bad SQLite store '" + url.path + "' (" + url.display + "): it is a directory");
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(url.path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+  // On a read-only file system a WAL database cannot be opened normally (its
+  // -shm file cannot be created): opened immutable, read-only, it can still
+  // be dumped, and every write is refused with the reason.
+  const bool read_only_fs = exists && on_read_only_fs(url.path);
+  const std::string immutable = "file:" + url.path + "?immutable=1";
+  const int flags = read_only_fs ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
+                                 : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(read_only_fs ? immutable.c_str() : url.path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
     return make_error("cannot open SQLite store '" + url.path + "' (" + url.display + "): " + msg +
@@ -549,12 +567,13 @@ Result<std::unique_ptr<Store>> open_sqlite_store(StoreUrl url, const OpenOptions
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  auto store = std::make_unique<SqliteStore>(url, db, options.busy_timeout_ms);
+  auto store = std::make_unique<SqliteStore>(url, db, options.busy_timeout_ms, read_only_fs);
   // journal_mode=WAL is the first statement that reads the file: a file that
   // is not a database fails here.
-  const char* setup =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-      "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+  const char* setup = read_only_fs ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                                     "SELECT count(*) FROM sqlite_master;"
+                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                                     "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
   char* err = nullptr;
   if (sqlite3_exec(db, setup, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db);

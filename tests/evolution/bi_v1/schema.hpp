@@ -21,6 +21,9 @@ struct Schema : bi::Schema {
     bi_legacy::document_refs(e, sink, "ordered_cards", "dashcards");
   }
   static std::vector<metaport::UpgradeStep> upgrade_steps() { return {}; }
+  // Version 4 added these; version 1 had neither.
+  static std::vector<std::pair<std::string, std::vector<std::string>>> carried_members() { return {}; }
+  static std::vector<metaport::LayoutChoice> layouts() { return {}; }
 };
 
 }  // namespace bi_v1

@@ -25,6 +25,9 @@ struct Schema : bi::Schema {
     bi_legacy::document_refs(e, sink);
   }
   static std::vector<metaport::UpgradeStep> upgrade_steps() { return bi::upgrade_steps_from(1); }
+  // Version 4 added these; version 2 had neither.
+  static std::vector<std::pair<std::string, std::vector<std::string>>> carried_members() { return {}; }
+  static std::vector<metaport::LayoutChoice> layouts() { return {}; }
 };
 
 }  // namespace bi_v2
