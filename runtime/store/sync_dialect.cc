@@ -68,6 +68,19 @@ std::vector<std::pair<std::string, std::string>> parent_columns(const TableDesc&
   return out;
 }
 
+std::array<std::string, 3> guard_conditions(const TableDesc& t, bool whole, std::string_view yes, std::string_view no) {
+  if (whole) return {std::string(yes), std::string(yes), std::string(yes)};
+  auto synced = [](const std::string& kind_lit, const std::string& id) {
+    return "EXISTS (SELECT 1 FROM \"mp_sync__entity\" WHERE \"kind\" = " + kind_lit + " AND \"id\" = " + id + ")";
+  };
+  std::string new_parent;
+  for (const auto& [col, target] : parent_columns(t))
+    new_parent += (new_parent.empty() ? "" : " OR ") + synced(literal(target), "NEW." + quote_ident(col));
+  if (new_parent.empty()) new_parent = no;
+  const std::string old_row = synced(literal(t.kind_name), "OLD.\"mp_id\"");
+  return {new_parent, old_row + " OR " + new_parent, old_row};
+}
+
 std::string entity_values(const SyncDialect& d, std::size_t rows) {
   std::string s;
   int n = 1;

@@ -27,6 +27,7 @@
 //           mp_sync__entity, and a new or moved row is synced content when one
 //           of its containers (Parent<T> members) is.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -111,6 +112,10 @@ std::string trigger_name(std::string_view role, const TableDesc& t, std::string_
 std::vector<std::string> trigger_names(const TableDesc& t);
 // (column, target kind) of each Parent<T> member: what places a row in a container.
 std::vector<std::pair<std::string, std::string>> parent_columns(const TableDesc& t);
+// For row triggers (NEW and OLD rows): when an INSERT, an UPDATE, a DELETE
+// touches synced content. With the whole scope always (`yes`); else when the
+// old row is synced, or the new row's container is (`no` when it has none).
+std::array<std::string, 3> guard_conditions(const TableDesc& t, bool whole, std::string_view yes, std::string_view no);
 // The VALUES part of upsert_entities: `rows` tuples of 7 parameters, the
 // third (the local id) through int_param.
 std::string entity_values(const SyncDialect& d, std::size_t rows);

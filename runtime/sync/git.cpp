@@ -19,7 +19,13 @@ namespace {
 
 void init_libgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // Objects are read from metaport's own cache, where they were hashed when
+    // they arrived (a fetched pack is indexed and checked); hashing them
+    // again on every read made a pull's bookkeeping over 100k files slow.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  });
 }
 
 std::string last_error() {
@@ -564,6 +570,31 @@ Result<std::optional<Oid>> GitRepo::file_at(const Oid& tree, const std::string& 
   Oid o;
   git_oid_cpy(&o.raw, git_tree_entry_id(e));
   return std::optional<Oid>(o);
+}
+
+Result<std::unordered_map<std::string, Oid>> GitRepo::files_at(const Oid& tree, const std::vector<std::string>& paths) {
+  std::unordered_map<std::string, Oid> out;
+  if (paths.size() < 64) {  // a few descents cost less than a walk of a large tree
+    for (const auto& p : paths) {
+      auto f = file_at(tree, p);
+      if (!f) return f.errors();
+      if (*f) out.emplace(p, **f);
+    }
+    return out;
+  }
+  for (const auto& p : paths) out.emplace(p, Oid{});
+  std::size_t found = 0;
+  auto walked = each_file(tree, [&](const std::string& path, const Oid& blob) -> Status {
+    if (auto it = out.find(path); it != out.end()) {
+      it->second = blob;
+      ++found;
+    }
+    return ok_status();
+  });
+  if (!walked) return walked.errors();
+  if (found < out.size())
+    for (auto it = out.begin(); it != out.end();) it = it->second == Oid{} ? out.erase(it) : std::next(it);
+  return out;
 }
 
 Result<std::vector<FileDelta>> GitRepo::diff(const std::optional<Oid>& old_tree, const Oid& new_tree) {

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -122,6 +123,9 @@ class GitRepo {
   Status each_file(const Oid& tree, const std::function<Status(const std::string& path, const Oid& blob)>& f);
   // The blob at `path` in `tree`, if there is one.
   Result<std::optional<Oid>> file_at(const Oid& tree, const std::string& path);
+  // The blobs of many paths at once (paths the tree lacks are left out): one
+  // walk of the tree instead of one descent from its root per path.
+  Result<std::unordered_map<std::string, Oid>> files_at(const Oid& tree, const std::vector<std::string>& paths);
   // The files that differ between two trees (nullopt: the empty tree).
   Result<std::vector<FileDelta>> diff(const std::optional<Oid>& old_tree, const Oid& new_tree);
   // Commits reachable from `to` and not from `from` (nullopt: all), newest first.

@@ -1082,18 +1082,22 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   std::vector<SyncedEntity> rows = after->relinked;
   std::vector<std::pair<std::string, std::string>> gone;
   std::vector<const Change*> strays;
+  std::vector<std::string> paths;
+  for (const auto& c : after->changes)
+    if (c.type != ChangeType::deleted) paths.push_back(c.new_path);
+  auto on_branch = s.repo->files_at(*htree, paths);
+  if (!on_branch) return fail(on_branch.errors(), kRefused);
   for (const auto& c : after->changes) {
     if (c.type == ChangeType::deleted) {
       gone.emplace_back(c.kind, c.key);
       continue;
     }
-    auto there = s.repo->file_at(*htree, c.new_path);
-    if (!there) return fail(there.errors(), kRefused);
-    if (!*there) {
+    auto there = on_branch->find(c.new_path);
+    if (there == on_branch->end()) {
       strays.push_back(&c);
       continue;
     }
-    rows.push_back(SyncedEntity{c.kind, c.key, c.id, c.new_path, (*there)->hex(), c.blob.hex(), c.place});
+    rows.push_back(SyncedEntity{c.kind, c.key, c.id, c.new_path, there->second.hex(), c.blob.hex(), c.place});
   }
   if (!strays.empty()) {
     // Files a person placed where this layout would not: find them by key.

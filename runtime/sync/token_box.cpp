@@ -22,9 +22,9 @@ namespace {
 using Key = std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTES>;
 
 std::string key_file_path() {
-  if (const char* f = std::getenv("METAPORT_SECRET_KEY_FILE"); f && *f) return f;
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::string(x) + "/metaport/secret.key";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/metaport/secret.key";
+  if (const char* f = std::getenv("METAPORT_GIT_TOKEN_KEY_FILE"); f && *f) return f;
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::string(x) + "/metaport/git-token.key";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.config/metaport/git-token.key";
   return {};
 }
 
@@ -48,15 +48,15 @@ std::optional<std::vector<unsigned char>> from_base64(const std::string& s) {
 Result<Key> load_key(bool create) {
   if (sodium_init() < 0) return make_error("libsodium could not initialise");
   Key key{};
-  if (const char* k = std::getenv("METAPORT_SECRET_KEY"); k && *k) {
+  if (const char* k = std::getenv("METAPORT_GIT_TOKEN_KEY"); k && *k) {
     const std::string secret = k;
-    if (secret.size() < 16) return make_error("METAPORT_SECRET_KEY is too short: use at least 16 random characters");
+    if (secret.size() < 16) return make_error("METAPORT_GIT_TOKEN_KEY is too short: use at least 16 random characters");
     crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
                        reinterpret_cast<const unsigned char*>("metaport-sync-token"), 19);
     return key;
   }
   const std::string path = key_file_path();
-  if (path.empty()) return make_error("no key to encrypt the git token with: set METAPORT_SECRET_KEY (or HOME)");
+  if (path.empty()) return make_error("no key to encrypt the git token with: set METAPORT_GIT_TOKEN_KEY (or HOME)");
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT && create) {
     std::error_code ec;
@@ -75,7 +75,7 @@ Result<Key> load_key(bool create) {
   }
   if (fd < 0)
     return make_error("cannot read the key file " + path + " (" + std::strerror(errno) +
-                      "): the stored git token cannot be decrypted on this machine; set METAPORT_SECRET_KEY or "
+                      "): the stored git token cannot be decrypted on this machine; set METAPORT_GIT_TOKEN_KEY or "
                       "METAPORT_GIT_TOKEN, or connect again with --token-file");
   struct stat st{};
   if (::fstat(fd, &st) == 0 && (st.st_mode & 077)) {
@@ -128,7 +128,7 @@ Result<std::string> open_token(const std::string& sealed, const std::string& rep
       reinterpret_cast<const unsigned char*>(repo_url.data()), repo_url.size(), nonce->data(), key->data());
   sodium_memzero(key->data(), key->size());
   if (rc != 0)
-    return make_error("the stored git token does not decrypt with this machine's key (another METAPORT_SECRET_KEY or "
+    return make_error("the stored git token does not decrypt with this machine's key (another METAPORT_GIT_TOKEN_KEY or "
                       "key file?): connect again with --token-file, or set METAPORT_GIT_TOKEN");
   plain.resize(static_cast<std::size_t>(n));
   return plain;

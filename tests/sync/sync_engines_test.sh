@@ -14,15 +14,11 @@ set -uo pipefail
 bin="${METAPORT_BIN:-$TEST_SRCDIR/metaport/entities/bi/metaport_bi}"
 v1bin="$TEST_SRCDIR/metaport/tests/evolution/metaport_bi_v1"
 golden="$TEST_SRCDIR/metaport/tests/evolution/golden/v1/bi.jsonl"
-work="${TEST_TMPDIR:?}/sync_engines"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-export METAPORT_GIT_CACHE="$work/cache" HOME="$work/home"
-export GIT_AUTHOR_NAME=Reviewer GIT_AUTHOR_EMAIL=reviewer@example.com GIT_COMMITTER_NAME=Reviewer GIT_COMMITTER_EMAIL=reviewer@example.com
-unset METAPORT_GIT_TOKEN
 # shellcheck source=tests/support/stores.sh
 source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
 # shellcheck source=tests/sync/sync_lib.sh
 source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
+sync_workdir sync_engines
 
 # store_sql ENGINE URL SQL: a write with the engine's own client, as any
 # other program would write (exit status and message kept).

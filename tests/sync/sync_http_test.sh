@@ -7,18 +7,16 @@
 set -uo pipefail
 
 bin="${METAPORT_BIN:-$TEST_SRCDIR/metaport/entities/bi/metaport_bi}"
-work="${TEST_TMPDIR:?}/sync_http"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-export METAPORT_GIT_CACHE="$work/cache" HOME="$work/home"
-unset METAPORT_GIT_TOKEN METAPORT_SECRET_KEY METAPORT_SECRET_KEY_FILE XDG_CONFIG_HOME
+# shellcheck source=tests/sync/sync_lib.sh
+source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
+sync_workdir sync_http
+unset METAPORT_GIT_TOKEN_KEY METAPORT_GIT_TOKEN_KEY_FILE XDG_CONFIG_HOME
 
 lighttpd=/usr/sbin/lighttpd
 backend=/usr/lib/git-core/git-http-backend
 [[ -x "$lighttpd" ]] || { echo "FAIL: $lighttpd is missing (Debian package lighttpd; tools/ensure-deps.sh installs it)"; exit 1; }
 [[ -x "$backend" ]] || { echo "FAIL: $backend is missing (Debian package git)"; exit 1; }
 
-# shellcheck source=tests/sync/sync_lib.sh
-source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
 # Every command's output is kept: the token must appear in none of it.
 run() {
   "$bin" "$@" >out.txt 2>err.txt
@@ -102,12 +100,12 @@ check "a wrong METAPORT_GIT_TOKEN wins over the stored token, and fails" 1 \
   "$(METAPORT_GIT_TOKEN=not-the-token run sync pull sqlite://prod.db)"
 expect_text "with the same clear message" err.txt "authentication failed"
 check "another machine's key cannot open the stored token" 1 \
-  "$(METAPORT_SECRET_KEY=some-other-machine-key-0123456789 run sync pull sqlite://prod.db)"
+  "$(METAPORT_GIT_TOKEN_KEY=some-other-machine-key-0123456789 run sync pull sqlite://prod.db)"
 expect_text "and says what to do" err.txt "does not decrypt with this machine's key"
 check "watch --once with the stored token" 0 "$(run sync watch sqlite://prod.db --once)"
 
 # ---- the key file ----------------------------------------------------------------------------------
-key="$HOME/.config/metaport/secret.key"
+key="$HOME/.config/metaport/git-token.key"
 if [[ -f "$key" && "$(stat -c %a "$key")" == 600 ]]; then echo "ok: the key lives outside the store, mode 600"; else
   echo "FAIL: no key file $key with mode 600"; failures=$((failures + 1)); fi
 

@@ -3,6 +3,19 @@
 # working directory, and `failures` counts what went wrong.
 
 failures=0
+
+# sync_workdir NAME: a fresh folder $TEST_TMPDIR/NAME (`work`), entered, with
+# HOME and the git cache inside it, a fixed identity for git's own commits,
+# and no token from the environment.
+sync_workdir() {
+  work="${TEST_TMPDIR:?}/$1"
+  rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+  export METAPORT_GIT_CACHE="$work/cache" HOME="$work/home"
+  export GIT_AUTHOR_NAME=Reviewer GIT_AUTHOR_EMAIL=reviewer@example.com GIT_COMMITTER_NAME=Reviewer \
+    GIT_COMMITTER_EMAIL=reviewer@example.com
+  unset METAPORT_GIT_TOKEN
+}
+
 check() {  # check NAME EXPECTED_RC ACTUAL_RC
   if [[ "$2" != "$3" ]]; then
     echo "FAIL: $1: exit $3, expected $2"

@@ -8,15 +8,11 @@
 set -uo pipefail
 
 bin="${METAPORT_BIN:-$TEST_SRCDIR/metaport/entities/bi/metaport_bi}"
-work="${TEST_TMPDIR:?}/sync"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-export METAPORT_GIT_CACHE="$work/cache" HOME="$work/home"
-export GIT_AUTHOR_NAME=Reviewer GIT_AUTHOR_EMAIL=reviewer@example.com GIT_COMMITTER_NAME=Reviewer GIT_COMMITTER_EMAIL=reviewer@example.com
-unset METAPORT_GIT_TOKEN
 # shellcheck source=tests/support/stores.sh
 source "$TEST_SRCDIR/metaport/tests/support/stores.sh"
 # shellcheck source=tests/sync/sync_lib.sh
 source "$TEST_SRCDIR/metaport/tests/sync/sync_lib.sh"
+sync_workdir sync
 
 # Fresh PostgreSQL databases (dropped at exit).
 B="$(fresh_store postgres sync_b)" && Q="$(fresh_store postgres sync_q)" && R="$(fresh_store postgres sync_r)" ||

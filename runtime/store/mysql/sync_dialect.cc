@@ -115,16 +115,7 @@ class MysqlSyncDialect final : public SyncDialect {
                     table + " FOR EACH ROW " + body);
     }
     if (!production || !t.kind->dumped) return;
-    auto synced = [](const std::string& kind_lit, const std::string& id) {
-      return "EXISTS (SELECT 1 FROM \"mp_sync__entity\" WHERE \"kind\" = " + kind_lit + " AND \"id\" = " + id + ")";
-    };
-    std::string new_parent_synced;
-    for (const auto& [col, target] : parent_columns(t))
-      new_parent_synced += (new_parent_synced.empty() ? "" : " OR ") + synced(literal(target), "NEW." + quote_ident(col));
-    if (new_parent_synced.empty()) new_parent_synced = "FALSE";
-    const std::string old_synced = synced(kind, "OLD.\"mp_id\"");
-    const std::string conds[] = {whole ? "TRUE" : new_parent_synced,
-                                 whole ? "TRUE" : old_synced + " OR " + new_parent_synced, whole ? "TRUE" : old_synced};
+    const auto conds = guard_conditions(t, whole, "TRUE", "FALSE");
     for (int op = 0; op < 3; ++op)
       out.push_back("CREATE TRIGGER " + quote_ident(trigger_name("g", t, kOps[op])) + " BEFORE " + kEvents[op] + " ON " +
                     table + " FOR EACH ROW IF NOT EXISTS (SELECT 1 FROM \"mp_sync__bypass\") AND (" + conds[op] +

@@ -89,16 +89,7 @@ class SqliteSyncDialect final : public SyncDialect {
                     ", " + row + ".\"mp_id\"); END");
     }
     if (!production || !t.kind->dumped) return;
-    auto synced = [](const std::string& kind_lit, const std::string& id) {
-      return "EXISTS (SELECT 1 FROM \"mp_sync__entity\" WHERE \"kind\" = " + kind_lit + " AND \"id\" = " + id + ")";
-    };
-    std::string new_parent_synced;
-    for (const auto& [col, target] : parent_columns(t))
-      new_parent_synced += (new_parent_synced.empty() ? "" : " OR ") + synced(literal(target), "NEW." + quote_ident(col));
-    if (new_parent_synced.empty()) new_parent_synced = "0";
-    const std::string old_synced = synced(kind, "OLD.\"mp_id\"");
-    const std::string conds[] = {whole ? "1" : new_parent_synced, whole ? "1" : old_synced + " OR " + new_parent_synced,
-                                 whole ? "1" : old_synced};
+    const auto conds = guard_conditions(t, whole, "1", "0");
     for (int op = 0; op < 3; ++op)
       out.push_back("CREATE TRIGGER " + quote_ident(trigger_name("g", t, kOps[op])) + " BEFORE " + kEvents[op] + " ON " +
                     table + " WHEN NOT EXISTS (SELECT 1 FROM \"mp_sync__bypass\") AND (" + conds[op] +
