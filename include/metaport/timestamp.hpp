@@ -3,7 +3,9 @@
 // fraction digits, a lower-case 't'): re-dumping a file another tool wrote
 // must not re-spell its values (a diff nobody made in a shared repository).
 // Comparisons are by instant. A timestamp made from a number
-// (from_micros) is written in UTC with 0, 3 or 6 fraction digits.
+// (from_micros) is written in UTC with 0, 3 or 6 fraction digits; one read
+// from text and written in UTC (utc()) keeps its number of fraction digits
+// (up to the 6 a microsecond holds): `.71366Z` stays `.71366Z`.
 #pragma once
 #include <charconv>
 #include <cstdint>
@@ -62,7 +64,7 @@ class Timestamp {
           std::size_t n = i - start;
           if (n == 0) return std::nullopt;
           for (std::size_t k = n; k < 6; ++k) frac_us *= 10;
-          digits = n <= 3 ? 3 : 6;
+          digits = static_cast<int>(n < 6 ? n : 6);
         }
       }
       if (h > 23 || m > 59 || sec > 60) return std::nullopt;
@@ -89,7 +91,8 @@ class Timestamp {
   // As read, or (made from a number) in UTC.
   std::string str() const { return text_.empty() ? utc_str() : text_; }
 
-  // In UTC: 2024-01-15T10:30:00Z, with 3 or 6 fraction digits when it has a fraction.
+  // In UTC: 2024-01-15T10:30:00Z; with the fraction digits it was read
+  // with, or (made from a number) 3 or 6 when it has a fraction.
   std::string utc_str() const {
     std::int64_t secs = floordiv(us_, 1000000);
     std::int64_t frac = us_ - secs * 1000000;
@@ -101,12 +104,11 @@ class Timestamp {
     int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", Y, M, D, int(rem / 3600),
                           int(rem / 60 % 60), int(rem % 60));
     std::string out(buf, n);
-    if (digits_ == 3 || (digits_ == 0 && frac % 1000 == 0 && frac != 0)) {
-      std::snprintf(buf, sizeof buf, ".%03d", int(frac / 1000));
-      out += buf;
-    } else if (digits_ == 6 || frac != 0) {
+    int digits = digits_;
+    if (digits == 0 && frac != 0) digits = frac % 1000 == 0 ? 3 : 6;
+    if (digits > 0) {
       std::snprintf(buf, sizeof buf, ".%06d", int(frac));
-      out += buf;
+      out.append(buf, static_cast<std::size_t>(1 + digits));
     }
     return out + "Z";
   }
