@@ -84,6 +84,18 @@ TEST(StoreUrl, RefusesMalformedUrlsClearly) {
   }
 }
 
+// A password that appears again in the part of the URL a message quotes
+// (found by store_url_fuzz: fuzz/corpus/store_url_fuzz/crash-39c6e44b...).
+TEST(StoreUrl, APasswordQuotedAgainInAMessageIsMasked) {
+  for (const char* url : {"mysql://u:s3cretpw@h/db/s3cretpw", "mysql://u:s3cretpw@h:s3cretpw/db",
+                          "mysql://u:s3cretpw@h/db?ssl=s3cretpw", "postgresql://u:s3cretpw@h/db?s3cretpw=1"}) {
+    auto r = parse_store_url(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_FALSE(contains(r.errors().to_string(), "s3cretpw")) << url << " -> " << r.errors().to_string();
+    EXPECT_TRUE(contains(r.errors().to_string(), "***")) << url << " -> " << r.errors().to_string();
+  }
+}
+
 class SqliteOpen : public ::testing::Test {
  protected:
   void SetUp() override {
