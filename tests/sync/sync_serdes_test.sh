@@ -52,6 +52,9 @@ expect_text "makes no commit" out.txt "nothing to push"
 check "status" 0 "$(run sync status "$D")"
 expect_text "status names the layout" out.txt "tree layout serdes"
 expect_text "and has nothing to push" out.txt "no local changes since the last sync"
+check "status --json" 0 "$(run sync status "$D" --json)"
+expect_text "names the layout in its JSON" out.txt '"layout":"serdes"'
+expect_text "with no change" out.txt '"changes":\[\]'
 
 # ---- production recognises the layout and pulls ------------------------------------------------------
 check "production connects without --layout" 0 "$(run sync connect "$P" repo.git --mode production)"
