@@ -99,6 +99,13 @@ class SerdesLayout : public metaport::Layout {
     if (kind.name == "Collection") return std::vector<std::string>{"entity_id", "name", "slug", "parent_id"};
     return std::vector<std::string>{};
   }
+  // path_of reads the entity_id, what label_of reads (name, a collection's
+  // slug), the collection, and for segments and measures their table.
+  std::optional<std::vector<std::string>> place_members(const metaport::KindInfo& kind) const override {
+    std::vector<std::string> m{"entity_id", "name", "slug", "collection_id", "parent_id"};
+    if (kind.name == "Segment" || kind.name == "Measure") m.insert(m.end(), {"table_id", "definition"});
+    return m;
+  }
   void index(const Entity& e) override {
     if (e.kind->name != "Collection") return;
     const Value* parent = e.value.find("parent_id");

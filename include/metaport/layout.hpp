@@ -45,6 +45,13 @@ class Layout {
     (void)kind;
     return std::nullopt;
   }
+  // The members of an entity of `kind` that path_of() reads besides its key
+  // and what index() read (names as on disk); nullopt: it may read any. The
+  // git sync hashes them to tell an edit that keeps a file where it is from
+  // one that moves it, without placing every entity again.
+  virtual std::optional<std::vector<std::string>> place_members(const KindInfo& kind) const {
+    return index_members(kind);
+  }
   // Dump, second pass: the entity's file, relative to the tree root, '/'-separated.
   // Must be deterministic and distinct for distinct entities.
   virtual std::string path_of(const Entity& e) = 0;

@@ -50,6 +50,11 @@ class SyncDialect {
   virtual std::vector<std::string> create_tables() const = 0;
   // A query whose one value counts the tables named mp_sync__state (0 or 1).
   virtual std::string count_state_tables() const = 0;
+  // A query whose one value counts mp_sync__state's columns named `column`
+  // (0 or 1): a state table made by an older metaport lacks the newer ones.
+  virtual std::string count_state_columns(std::string_view column) const = 0;
+  // The column type of a text column added to a table that exists.
+  virtual std::string text_type() const { return "TEXT"; }
 
   // Drops every trigger (and trigger function) of the sync on `tables`.
   virtual std::vector<std::string> drop_triggers(const std::vector<TableDesc>& tables) const = 0;

@@ -107,7 +107,7 @@ class Comparison {
  public:
   Comparison(store::Store& store, const SchemaInfo& schema, SyncState& state, const SyncConfig& config,
              const ChangeOptions& opts)
-      : store_(store), schema_(schema), state_(state), config_(config), opts_(opts), renderer_(store, schema, config.scope) {}
+      : store_(store), schema_(schema), state_(state), config_(config), opts_(opts), renderer_(store, schema, config.scope, config.tree_layout) {}
 
   Result<LocalChanges> run(std::vector<DirtyMark> marks) {
     out_.marks = std::move(marks);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
 
@@ -311,38 +312,44 @@ Result<std::vector<std::pair<std::string, Oid>>> GitRepo::branches(const Auth& a
   return out;
 }
 
-Status GitRepo::check_push_access(const Auth& auth) {
-  if (is_local_url(url_)) {
-    std::string path = url_.rfind("file://", 0) == 0 ? url_.substr(7) : url_;
-    std::error_code ec;
-    std::string objects = fs::is_directory(path + "/objects", ec) ? path + "/objects" : path + "/.git/objects";
-    if (::access(objects.c_str(), W_OK) != 0)
-      return make_error(url_ + ": not writable (" + objects + ": " + std::strerror(errno) + "); a development store pushes to it");
-    return ok_status();
-  }
-  auto r = remote();
-  if (!r) return r.errors();
-  RemotePtr rem(*r);
-  Session s{&auth, url_};
-  git_remote_callbacks cb = callbacks(s);
-  if (git_remote_connect(rem.get(), GIT_DIRECTION_PUSH, &cb, nullptr, nullptr) != 0)
-    return remote_error(s, "connect for pushing");
-  git_remote_disconnect(rem.get());
+Status GitRepo::check_push_access(const Oid& probe, const Auth& auth) {
+  // A real push, not a look at permissions (a folder's mode bits say nothing
+  // for root, a server's rules are its own): `probe`, a commit the cache
+  // has, goes to a throw-away ref in metaport's own namespace (no branch, so
+  // nothing that watches branches fires), which is deleted again at once.
+  static std::atomic<int> counter{0};
+  const std::string ref = "refs/metaport/probe/" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+                          std::to_string(static_cast<long long>(std::time(nullptr)));
+  const std::string what = url_ + " is not writable, and a development store pushes to it (--mode production only "
+                           "pulls): a dry push to a throw-away ref failed: ";
+  auto made = push_specs(probe, {"@:" + ref}, auth);
+  if (!made) return made.errors();
+  if (made->rc != 0) return make_error(what + made->error);
+  if (!made->rejected.empty()) return make_error(what + "the server refused " + made->rejected.front());
+  auto removed = push_specs(std::nullopt, {":" + ref}, auth);
+  if (!removed) return removed.errors();
+  if (removed->rc != 0 || !removed->rejected.empty())
+    return make_error(url_ + ": the dry push made " + ref + " but could not delete it again (" +
+                      (removed->rc != 0 ? removed->error : removed->rejected.front()) + "): delete that ref by hand");
   return ok_status();
 }
 
-Result<PushResult> GitRepo::push(const Oid& commit, const std::string& branch, const Auth& auth, bool force) {
+Result<GitRepo::PushOutcome> GitRepo::push_specs(const std::optional<Oid>& commit, std::vector<std::string> specs,
+                                                 const Auth& auth) {
   if (auto f = flush(); !f) return f.errors();
-  // libgit2 pushes references, not bare commits: a short-lived local one.
+  // libgit2 pushes references, not bare commits: a short-lived local one
+  // ("@" in a spec).
   static std::atomic<int> counter{0};
   const std::string local = "refs/metaport/push/" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   git_reference* ref = nullptr;
-  if (git_reference_create(&ref, repo_, local.c_str(), &commit.raw, 1, nullptr) != 0)
+  if (commit && git_reference_create(&ref, repo_, local.c_str(), &commit->raw, 1, nullptr) != 0)
     return make_error("git cache " + dir_ + ": " + last_error());
   RefPtr refp(ref);
   struct Drop {
     git_reference* r;
-    ~Drop() { git_reference_delete(r); }
+    ~Drop() {
+      if (r) git_reference_delete(r);
+    }
   } drop{ref};
   auto r = remote();
   if (!r) return r.errors();
@@ -352,17 +359,32 @@ Result<PushResult> GitRepo::push(const Oid& commit, const std::string& branch, c
   git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
   po.pb_parallelism = 0;  // every core
   po.callbacks = callbacks(s);
-  std::string spec = (force ? "+" : "") + local + ":refs/heads/" + branch;
-  char* specs[] = {spec.data()};
-  git_strarray arr{specs, 1};
-  const int rc = git_remote_push(rem.get(), &arr, &po);
-  if (rc == GIT_ENONFASTFORWARD || (rc == 0 && !s.rejected.empty())) return PushResult::rejected;
-  if (rc != 0) {
+  std::vector<char*> ptrs;
+  for (auto& spec : specs) {
+    if (const auto at = spec.find('@'); at != std::string::npos) spec.replace(at, 1, local);
+    ptrs.push_back(spec.data());
+  }
+  git_strarray arr{ptrs.data(), ptrs.size()};
+  PushOutcome out;
+  out.rc = git_remote_push(rem.get(), &arr, &po);
+  if (out.rc != 0) {
+    out.detail = last_error();
+    out.error = remote_error(s, "push").message;
+  }
+  out.rejected = std::move(s.rejected);
+  return out;
+}
+
+Result<PushResult> GitRepo::push(const Oid& commit, const std::string& branch, const Auth& auth, bool force) {
+  auto out = push_specs(commit, {(force ? "+@:refs/heads/" : "@:refs/heads/") + branch}, auth);
+  if (!out) return out.errors();
+  if (out->rc == GIT_ENONFASTFORWARD || (out->rc == 0 && !out->rejected.empty())) return PushResult::rejected;
+  if (out->rc != 0) {
     // libgit2 refuses a non-fast-forward it can see before sending anything.
-    if (last_error().find("non-fastforwardable") != std::string::npos ||
-        last_error().find("not present locally") != std::string::npos)
+    if (out->detail.find("non-fastforwardable") != std::string::npos ||
+        out->detail.find("not present locally") != std::string::npos)
       return PushResult::rejected;
-    return remote_error(s, "push to " + branch);
+    return make_error(out->error);
   }
   return PushResult::pushed;
 }

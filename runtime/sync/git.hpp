@@ -97,10 +97,11 @@ class GitRepo {
   Result<std::optional<Oid>> fetch(const std::string& branch, const Auth& auth);
   // The remote's branches and their heads (one round trip, no objects).
   Result<std::vector<std::pair<std::string, Oid>>> branches(const Auth& auth);
-  // Whether we may push: connects as `git push` does (a smart-HTTP server
-  // asks for credentials for receive-pack), and for a repository on this
-  // machine checks that its object folder is writable. Writes nothing.
-  Status check_push_access(const Auth& auth);
+  // Whether we may push: a dry push of `probe` (a commit the cache has) to a
+  // throw-away ref under refs/metaport/probe/, deleted again at once. The
+  // remote's own rules decide (file permissions, a server's auth and
+  // receive-pack settings), as they will for the real pushes.
+  Status check_push_access(const Oid& probe, const Auth& auth);
   // Sets the remote's `branch` to `commit`. Without `force` only as a fast
   // forward: rejected when the branch moved (someone pushed meanwhile).
   Result<PushResult> push(const Oid& commit, const std::string& branch, const Auth& auth, bool force);
@@ -136,6 +137,15 @@ class GitRepo {
  private:
   GitRepo(git_repository* repo, std::string url, std::string dir);
   Result<git_remote*> remote();
+  // One push of `specs`, in which "@" stands for `commit` (through a
+  // short-lived local ref: libgit2 pushes references); ":ref" deletes.
+  struct PushOutcome {
+    int rc = 0;               // git_remote_push's
+    std::string error;        // rc != 0: in words (never with the token)
+    std::string detail;       // rc != 0: libgit2's own message
+    std::vector<std::string> rejected;  // refs the server refused, with its reason
+  };
+  Result<PushOutcome> push_specs(const std::optional<Oid>& commit, std::vector<std::string> specs, const Auth& auth);
   Status begin_writes();
 
   git_repository* repo_ = nullptr;

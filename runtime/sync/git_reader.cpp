@@ -10,10 +10,13 @@ namespace {
 
 class GitTreeReader : public format::DumpReader {
  public:
-  GitTreeReader(GitRepo& repo, std::string prefix, std::vector<TreeFile> files, const SchemaInfo& schema)
-      : repo_(repo), prefix_(std::move(prefix)), files_(std::move(files)), layout_(schema.layout()) {
+  GitTreeReader(GitRepo& repo, std::string prefix, std::vector<TreeFile> files, const SchemaInfo& schema,
+                std::unique_ptr<Layout> layout, const std::string& layout_name)
+      : repo_(repo), prefix_(std::move(prefix)), files_(std::move(files)), layout_(std::move(layout)) {
     header_.schema = schema.name;
     header_.version = schema.version;
+    header_.layout = layout_name;
+    header_.from_metaport = layout_->writes_header();  // else another program's export: no metaport.yaml
   }
 
   Status read_header(const Oid& blob) {
@@ -84,9 +87,20 @@ class GitTreeReader : public format::DumpReader {
                        {}, Mark{1, 1}, raw.path, {}});
       return format::Parsed::failed;
     }
+    // The layout's documents become the kind's (strictly, as `load` reads
+    // a tree: what the model does not know is an error).
+    Errors errs;
+    auto doc = layout_->read_document(*kind, raw.rel, std::move(*v), /*keep_unknown=*/false, errs);
+    errs.set_file(raw.path);
+    if (!doc) {
+      for (const auto& e : errs.list()) errors.add(e);
+      if (errs.empty()) errors.add(Error{"cannot read this file as a " + *kind, {}, Mark{1, 1}, raw.path, {}});
+      return format::Parsed::failed;
+    }
     r.kind = *kind;
-    r.doc = std::move(*v);
+    r.doc = std::move(*doc);
     r.origin = Origin{raw.path, Mark{1, 1}};
+    r.problems = std::move(errs);
     return format::Parsed::record;
   }
 
@@ -109,8 +123,11 @@ class GitTreeReader : public format::DumpReader {
 
 Result<std::unique_ptr<format::DumpReader>> open_git_tree(GitRepo& repo, const Oid& commit, std::vector<TreeFile> files,
                                                           const std::optional<Oid>& header_blob,
-                                                          const SchemaInfo& schema) {
-  auto r = std::make_unique<GitTreeReader>(repo, commit.short_hex() + ":", std::move(files), schema);
+                                                          const SchemaInfo& schema, const std::string& tree_layout) {
+  auto layout = schema.layout(tree_layout);
+  if (!layout) return make_error("schema " + schema.name + " has no tree layout " + tree_layout);
+  auto r = std::make_unique<GitTreeReader>(repo, commit.short_hex() + ":", std::move(files), schema, std::move(layout),
+                                           tree_layout.empty() ? schema.layout_names().front() : tree_layout);
   if (header_blob)
     if (auto s = r->read_header(*header_blob); !s) return s.errors();
   return std::unique_ptr<format::DumpReader>(std::move(r));

@@ -20,9 +20,11 @@ struct TreeFile {
 
 // `files`: the entity files to read (metaport.yaml, if listed, is skipped).
 // `header_blob`: the commit's metaport.yaml, if it has one (its version
-// decides the upgrade steps, as for a tree on disk).
+// decides the upgrade steps, as for a tree on disk). `tree_layout`: which
+// of the schema's tree layouts the commit holds ("": the default one); it
+// tells each file's kind and turns its document into the kind's.
 Result<std::unique_ptr<format::DumpReader>> open_git_tree(GitRepo& repo, const Oid& commit, std::vector<TreeFile> files,
                                                           const std::optional<Oid>& header_blob,
-                                                          const SchemaInfo& schema);
+                                                          const SchemaInfo& schema, const std::string& tree_layout);
 
 }  // namespace metaport::sync

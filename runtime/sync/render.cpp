@@ -20,8 +20,12 @@ std::string OutsideRef::str() const {
          " " + target_key + (missing ? ", which does not exist" : ", which is outside the synced scope");
 }
 
-Renderer::Renderer(store::Store& store, const SchemaInfo& schema, std::vector<std::string> roots)
-    : store_(store), schema_(schema), roots_(std::move(roots)) {}
+Renderer::Renderer(store::Store& store, const SchemaInfo& schema, std::vector<std::string> roots,
+                   const std::string& tree_layout)
+    : store_(store), schema_(schema), roots_(std::move(roots)), tree_layout_(tree_layout),
+      doc_layout_(schema.layout(tree_layout)) {
+  if (!doc_layout_) doc_layout_ = schema.layout();  // an unknown name is refused when the sync state is read
+}
 
 Renderer::~Renderer() = default;
 
@@ -45,14 +49,15 @@ Status Renderer::prepare() {
   auto tables = store::tables_for(schema_);
   if (!tables) return tables.errors();
   tables_ = std::move(*tables);
-  auto layout = schema_.layout();
   place_members_.resize(schema_.kinds.size());
   has_secrets_.resize(schema_.kinds.size());
   for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
     const KindInfo& kind = *schema_.kinds[k];
     has_secrets_[k] = engine::kind_has_secrets(kind);
     std::vector<std::string> m;
-    if (auto im = layout->index_members(kind)) m = *im;
+    if (auto im = doc_layout_->index_members(kind)) m = *im;
+    else for (const auto& f : kind.fields) m.push_back(f.name);
+    if (auto pm = doc_layout_->place_members(kind)) m.insert(m.end(), pm->begin(), pm->end());
     else for (const auto& f : kind.fields) m.push_back(f.name);
     for (const auto& f : kind.fields)
       if (f.type.tag == TypeDesc::Tag::Ref && f.type.parent) m.push_back(f.name);
@@ -130,8 +135,9 @@ Rendered Renderer::render(std::size_t k, std::int64_t id, const Entity& e) const
   r.id = id;
   r.key = e.key.str();
   r.label = label_of(e.value);
+  // As the tree dump writes a file (runtime/format/dump_format.cpp).
   Value scratch;
-  yaml::write(r.text, engine::present(e, /*keep_secrets=*/false, has_secrets_[k], scratch));
+  r.text = doc_layout_->render(doc_layout_->write_document(e, engine::present(e, /*keep_secrets=*/false, has_secrets_[k], scratch)));
   r.hash = blob_id(r.text);
   r.place = place_of(k, e.value);
   find_typed_refs(*e.kind, e.value, [&](const FoundRef& f) {
@@ -221,10 +227,11 @@ Status Renderer::render_all(const std::function<Status(Rendered&)>& sink) {
     if (!s) return s;
   }
   const auto lookup = keys_.lookup();
-  auto layout = schema_.layout();
+  auto layout = schema_.layout(tree_layout_);
+  if (!layout) layout = schema_.layout();
   for (std::size_t k = 0; k < schema_.kinds.size(); ++k) {
     const KindInfo& kind = *schema_.kinds[k];
-    if (!kind.dumped) continue;
+    if (!kind.dumped || !layout->indexes(kind)) continue;
     std::vector<bool> cols;
     if (auto members = layout->index_members(kind)) cols = columns_for(tables_[k], *members);
     auto s = store_.scan_all(kind.name, [&](std::int64_t, store::Row& row) -> Status {

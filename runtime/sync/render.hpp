@@ -53,14 +53,16 @@ struct OutsideRef {
 enum class RefTarget { in_scope, outside, missing };
 using RefCheck = std::function<Result<RefTarget>(const std::string& kind, const Key& key)>;
 
-// metaport.yaml at the top of every tree (format, schema, version), as the
-// tree writer writes it.
+// metaport.yaml at the top of a tree (format, schema, version), as the tree
+// writer writes it (for a layout that writes one: Layout::writes_header).
 std::string tree_header(const SchemaInfo& schema);
 inline constexpr const char* kHeaderFile = "metaport.yaml";
 
 class Renderer {
  public:
-  Renderer(store::Store& store, const SchemaInfo& schema, std::vector<std::string> roots);
+  // `tree_layout`: the name of one of the schema's tree layouts ("": the
+  // default one), which places the files and writes their documents.
+  Renderer(store::Store& store, const SchemaInfo& schema, std::vector<std::string> roots, const std::string& tree_layout);
   ~Renderer();
 
   // Every entity in scope, kind by kind (schema order), by key within a kind.
@@ -88,6 +90,8 @@ class Renderer {
   store::Store& store_;
   const SchemaInfo& schema_;
   std::vector<std::string> roots_;
+  std::string tree_layout_;
+  std::unique_ptr<Layout> doc_layout_;  // writes documents (stateless): render_all places with a fresh one
   std::vector<store::TableDesc> tables_;
   std::vector<std::vector<std::string>> place_members_;  // per kind, sorted
   std::vector<bool> has_secrets_;

@@ -80,9 +80,25 @@ Status SyncState::create_tables() {
   return ok_status();
 }
 
+Status SyncState::migrate_tables() {
+  // mp_sync__state.tree_layout (the tree layout's name) came after the
+  // first release: a store connected before syncs in the default layout,
+  // which NULL stands for.
+  auto has = q(sql_.count_state_columns("tree_layout"));
+  if (!has) return has.errors();
+  if (!has->empty() && int_of((*has)[0][0]).value_or(0) > 0) return ok_status();
+  if (auto s = store_.sql_exec("ALTER TABLE \"mp_sync__state\" ADD COLUMN \"tree_layout\" " + sql_.text_type()); !s) {
+    // Another process may have added it meanwhile.
+    auto again = q(sql_.count_state_columns("tree_layout"));
+    if (again && !again->empty() && int_of((*again)[0][0]).value_or(0) > 0) return ok_status();
+    return s;
+  }
+  return ok_status();
+}
+
 Result<std::optional<SyncConfig>> SyncState::config() {
-  auto rows = q("SELECT \"repo\", \"branch\", \"mode\", \"scope\", \"synced_commit\", \"token\", \"author\", \"layout\" "
-                "FROM \"mp_sync__state\"");
+  auto rows = q("SELECT \"repo\", \"branch\", \"mode\", \"scope\", \"synced_commit\", \"token\", \"author\", \"layout\", "
+                "\"tree_layout\" FROM \"mp_sync__state\"");
   if (!rows) return rows.errors();
   if (rows->empty()) return std::optional<SyncConfig>();
   Row& r = (*rows)[0];
@@ -97,6 +113,7 @@ Result<std::optional<SyncConfig>> SyncState::config() {
   c.token = text_or_null(r[5]);
   c.author = text_or_null(r[6]);
   c.layout = text_of(r[7]);
+  c.tree_layout = text_of(r[8]);
   return std::optional<SyncConfig>(std::move(c));
 }
 
@@ -105,10 +122,12 @@ Status SyncState::save_config(const SyncConfig& c) {
   for (const auto& s : c.scope) scope.push_back(Value(s));
   if (auto d = q("DELETE FROM \"mp_sync__state\""); !d) return d.errors();
   auto r = q("INSERT INTO \"mp_sync__state\" (\"one\", \"repo\", \"branch\", \"mode\", \"scope\", \"synced_commit\", "
-             "\"token\", \"author\", \"layout\") VALUES (1, " +
-                 p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) + ")",
+             "\"token\", \"author\", \"layout\", \"tree_layout\") VALUES (1, " +
+                 p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", " + p(5) + ", " + p(6) + ", " + p(7) + ", " + p(8) +
+                 ", " + p(9) + ")",
              Row{SqlValue(c.repo), SqlValue(c.branch), SqlValue(std::string(mode_name(c.mode))), SqlValue(json::write(scope)),
-                 opt_text(c.synced_commit), opt_text(c.token), opt_text(c.author), SqlValue(c.layout)});
+                 opt_text(c.synced_commit), opt_text(c.token), opt_text(c.author), SqlValue(c.layout),
+                 SqlValue(c.tree_layout)});
   if (!r) return r.errors();
   return ok_status();
 }

@@ -30,6 +30,7 @@ struct SyncConfig {
   std::optional<std::string> token;       // sealed (token_box.hpp)
   std::optional<std::string> author;      // "Name <email>" for commits
   std::string layout;                     // the store's layout fingerprint the triggers were made for
+  std::string tree_layout;                // the tree layout the branch holds (`--layout`); "": the schema's default
 };
 
 // What the synced commit holds for one entity.
@@ -64,6 +65,9 @@ class SyncState {
   // The sync tables exist (the store was connected once).
   Result<bool> exists();
   Status create_tables();
+  // Brings tables made by an older metaport up to date (columns added
+  // since); outside any transaction, on every command's open.
+  Status migrate_tables();
   Result<std::optional<SyncConfig>> config();
   Status save_config(const SyncConfig& c);
 

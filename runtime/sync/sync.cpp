@@ -50,6 +50,9 @@ namespace {
 
 // How many entities a message lists before "... and N more".
 constexpr std::size_t kListed = 50;
+// How many of a branch's paths are copied (as empty files) for a layout to
+// recognize the tree: its recognizes() looks at that many names at most.
+constexpr std::size_t kSkeletonFiles = 4000;
 
 // METAPORT_SYNC_TRACE=1: how long each step took, on stderr (for bench/).
 class Trace {
@@ -162,10 +165,17 @@ class Runner {
     auto exists = s.state->exists();
     if (!exists) { rc = fail(exists.errors(), kRefused); return std::nullopt; }
     if (*exists) {
+      if (auto m = s.state->migrate_tables(); !m) { rc = fail(m.errors(), kRefused); return std::nullopt; }
       auto c = s.state->config();
       if (!c) { rc = fail(c.errors(), kRefused); return std::nullopt; }
       if (*c) s.config = std::move(**c);
       else if (need_connected) exists = false;
+      if (!schema_.layout(s.config.tree_layout)) {
+        rc = fail(s.store->display_url() + " syncs in the tree layout " + s.config.tree_layout + ", which schema " +
+                      schema_.name + " of this metaport does not have (it has " + layout_list() + ")",
+                  kRefused);
+        return std::nullopt;
+      }
     }
     if (need_connected && !*exists) {
       rc = fail(s.store->display_url() + " is not connected to a repository: run `metaport " + schema_.name +
@@ -222,7 +232,7 @@ class Runner {
     if (auto b = s.store->begin_write(); !b) return b;
     TxGuard guard{*s.store};
     std::vector<SyncedEntity> rows;
-    Renderer renderer(*s.store, schema_, s.config.scope);
+    Renderer renderer(*s.store, schema_, s.config.scope, s.config.tree_layout);
     auto rendered = renderer.render_all([&](Rendered& r) -> Status {
       auto e = s.state->by_key(schema_.kinds[r.k]->name, r.key);
       if (!e) return e.errors();
@@ -241,6 +251,68 @@ class Runner {
     return ok_status();
   }
 
+  // ---- tree layouts --------------------------------------------------------------
+  std::string layout_list() const {
+    std::string names;
+    for (const auto& n : schema_.layout_names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  }
+  // A layout's name as the state keeps it ("" and "default": the default's own name).
+  std::string canonical_layout(const std::string& name) const {
+    return name.empty() || name == "default" ? schema_.layout_names().front() : name;
+  }
+  std::unique_ptr<Layout> layout_of(const Session& s) const {
+    auto l = schema_.layout(s.config.tree_layout);
+    return l ? std::move(l) : schema_.layout();  // open() refuses a name the schema lacks
+  }
+
+  // Which tree layout a commit's tree holds, as `load` tells a folder's:
+  // metaport.yaml at the top is the default layout's; else the first other
+  // layout that recognizes the files (Layout::recognizes reads names only:
+  // it looks at an empty-file copy of the tree's paths). `holds`: whether
+  // the tree has a file that layout owns (or a metaport.yaml).
+  Result<std::string> held_layout(GitRepo& repo, const Oid& tree, bool& holds) {
+    std::vector<std::string> paths;
+    bool header = false;
+    auto walked = repo.each_file(tree, [&](const std::string& path, const Oid&) {
+      if (path == kHeaderFile) header = true;
+      else paths.push_back(path);
+      return ok_status();
+    });
+    if (!walked) return walked.errors();
+    std::string held = schema_.layout_names().front();
+    if (!header && schema_.layouts.size() > 1) {
+      std::string tmpl = (fs::temp_directory_path() / "metaport-layout-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) return make_error("cannot make a temporary folder in " + fs::temp_directory_path().string());
+      struct Remove {
+        std::string dir;
+        ~Remove() {
+          std::error_code ec;
+          fs::remove_all(dir, ec);
+        }
+      } remove{tmpl};
+      std::size_t made = 0;
+      for (const auto& p : paths) {
+        if (++made > kSkeletonFiles) break;
+        const fs::path rel(p);
+        if (rel.is_absolute() || p.find("..") != std::string::npos) continue;
+        std::error_code ec;
+        fs::create_directories((fs::path(tmpl) / rel).parent_path(), ec);
+        if (!ec) std::ofstream(fs::path(tmpl) / rel).flush();
+      }
+      for (std::size_t i = 1; i < schema_.layouts.size(); ++i)
+        if (schema_.layouts[i].make()->recognizes(tmpl)) {
+          held = schema_.layouts[i].name;
+          break;
+        }
+    }
+    auto layout = schema_.layout(held);
+    holds = header;
+    for (const auto& p : paths)
+      if (!holds && layout->owns(p)) holds = true;
+    return held;
+  }
+
   // ---- git helpers -------------------------------------------------------------
   Result<Oid> header_blob(GitRepo& repo) { return repo.write_blob(tree_header(schema_)); }
 
@@ -251,9 +323,11 @@ class Runner {
       if (!c.old_path.empty() && (c.type == ChangeType::deleted || c.old_path != c.new_path)) edits[c.old_path] = std::nullopt;
     for (const auto& c : changes)
       if (c.type != ChangeType::deleted) edits[c.new_path] = c.blob;
-    auto header = header_blob(*s.repo);
-    if (!header) return header.errors();
-    edits[kHeaderFile] = *header;
+    if (layout_of(s)->writes_header()) {
+      auto header = header_blob(*s.repo);
+      if (!header) return header.errors();
+      edits[kHeaderFile] = *header;
+    }
     std::vector<TreeChange> list;
     list.reserve(edits.size());
     for (auto& [path, blob] : edits) {
@@ -287,12 +361,12 @@ class Runner {
 
   // "Card \"Revenue\"" for a file of a commit (kind from the layout and the
   // document, as a load reads it).
-  std::string describe_file(GitRepo& repo, const std::string& path, const Oid& blob) {
+  std::string describe_file(GitRepo& repo, Layout& layout, const std::string& path, const Oid& blob) {
     auto text = repo.read_blob(blob);
     if (!text) return "";
     auto v = yaml::parse(*text);
     if (!v) return "(does not parse)";
-    auto kind = schema_.layout()->kind_of(path, *v);
+    auto kind = layout.kind_of(path, *v);
     if (!kind || kind->empty()) return "";
     std::string label;
     for (const char* m : {"name", "title", "term", "path", "email"})
@@ -323,6 +397,7 @@ class Runner {
     auto deltas = s.repo->diff(old_tree, *new_tree);
     if (!deltas) return;
     std::fprintf(err_, "entities they touch:\n");
+    auto layout = layout_of(s);
     std::size_t n = 0;
     for (const auto& d : *deltas) {
       if (d.path == kHeaderFile) continue;
@@ -331,7 +406,7 @@ class Runner {
       if (d.old_blob) {
         if (auto e = s.state->by_path(d.path); e && *e) what = (*e)->kind + " " + (*e)->key;
       }
-      if (what.empty() && d.new_blob) what = describe_file(*s.repo, d.path, *d.new_blob);
+      if (what.empty() && d.new_blob) what = describe_file(*s.repo, *layout, d.path, *d.new_blob);
       const char* verb = !d.old_blob ? "added   " : !d.new_blob ? "deleted " : "modified";
       std::fprintf(err_, "  %s %s  %s\n", verb, what.c_str(), d.path.c_str());
     }
@@ -487,6 +562,9 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
     return fail(repo_url + ": a token is sent only over https:// (or http:// to this machine)", kUsage);
   if (!o.author.empty())
     if (auto a = Signature::parse(o.author); !a) return fail(a.errors(), kUsage);
+  if (!o.layout.empty() && !schema_.layout(o.layout))
+    return fail("--layout " + o.layout + ": schema " + schema_.name + " has the tree layouts " + layout_list(), kUsage);
+  const std::string wanted_layout = o.layout.empty() ? std::string() : canonical_layout(o.layout);
 
   int rc = kDone;
   auto opened = open(url, false, rc);
@@ -516,12 +594,39 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
     fail(head.errors(), kRefused);
     return fail(s.store->display_url() + " is unchanged", kRefused);
   }
-  if (mode == SyncMode::development)
-    if (auto w = s.repo->check_push_access(s.auth); !w) {
-      fail(w.errors(), kRefused);
-      return fail(s.store->display_url() + " is unchanged", kRefused);
-    }
+
+  // The tree layout: --layout, else the one the store synced with (same
+  // branch), else the one the branch holds; never a mix on one branch.
+  std::string held = canonical_layout("");
+  bool holds = false;
+  if (*head) {
+    auto tree = s.repo->tree_of(**head);
+    if (!tree) return fail(tree.errors(), kRefused);
+    auto h = held_layout(*s.repo, *tree, holds);
+    if (!h) return fail(h.errors(), kRefused);
+    held = *h;
+  }
+  if (prev && same_target && !wanted_layout.empty() && canonical_layout(prev->tree_layout) != wanted_layout)
+    return fail(s.store->display_url() + " syncs with " + repo_url + " branch " + o.branch + " in the " +
+                    canonical_layout(prev->tree_layout) + " tree layout: switching it to " + wanted_layout +
+                    " is refused (the branch's files would all move to another layout). Connect the store to another "
+                    "branch or repository to sync in the " + wanted_layout + " layout; " + s.store->display_url() +
+                    " is unchanged",
+                kRefused);
+  const std::string layout_name = !wanted_layout.empty()          ? wanted_layout
+                                  : prev && same_target           ? canonical_layout(prev->tree_layout)
+                                  : holds                         ? held
+                                                                  : canonical_layout("");
+  if (holds && held != layout_name)
+    return fail(repo_url + " branch " + o.branch + " holds a tree in the " + held + " layout, not " + layout_name +
+                    ": connect with --layout " + held + " (or to another branch); " + s.store->display_url() +
+                    " is unchanged",
+                kRefused);
+  s.config.tree_layout = layout_name;
+  auto layout = layout_of(s);
+
   bool first_commit = false;
+  std::optional<Oid> first;  // an empty repository's first commit, pushed once the remote proved writable
   if (!*head) {
     auto branches = s.repo->branches(s.auth);
     if (!branches) return fail(branches.errors(), kRefused);
@@ -534,20 +639,33 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
                       "): connect with --branch one of them, then `sync branch STORE " + o.branch + "` to start a new one",
                   kRefused);
     }
-    // An empty repository gets a first commit: metaport.yaml alone.
-    auto header = header_blob(*s.repo);
-    if (!header) return fail(header.errors(), kRefused);
-    auto tree = s.repo->update_tree(std::nullopt, {TreeChange{kHeaderFile, *header}});
+    // An empty repository gets a first commit: metaport.yaml alone (an
+    // empty tree for a layout without it).
+    std::vector<TreeChange> files;
+    if (layout->writes_header()) {
+      auto header = header_blob(*s.repo);
+      if (!header) return fail(header.errors(), kRefused);
+      files.push_back(TreeChange{kHeaderFile, *header});
+    }
+    auto tree = s.repo->update_tree(std::nullopt, files);
     if (!tree) return fail(tree.errors(), kRefused);
     Signature sig;
     if (s.config.author) sig = *Signature::parse(*s.config.author);
     auto c = s.repo->commit(*tree, std::nullopt, "metaport: sync " + schema_.name + " content here", sig);
     if (!c) return fail(c.errors(), kRefused);
-    auto pushed = s.repo->push(*c, o.branch, s.auth, false);
+    first = *c;
+  }
+  if (mode == SyncMode::development)
+    if (auto w = s.repo->check_push_access(first ? *first : **head, s.auth); !w) {
+      fail(w.errors(), kRefused);
+      return fail(s.store->display_url() + " is unchanged", kRefused);
+    }
+  if (first) {
+    auto pushed = s.repo->push(*first, o.branch, s.auth, false);
     if (!pushed) return fail(pushed.errors(), kRefused);
     if (*pushed == PushResult::rejected)
       return fail(repo_url + ": someone created branch " + o.branch + " meanwhile: connect again", kRefused);
-    head = std::optional<Oid>(*c);
+    head = std::optional<Oid>(*first);
     first_commit = true;
   }
 
@@ -602,14 +720,14 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
       if (!tree) return fail(tree.errors(), kRefused);
       std::unordered_map<std::string, Oid> files;
       auto walked = s.repo->each_file(*tree, [&](const std::string& path, const Oid& blob) {
-        if (path != kHeaderFile && (path.ends_with(".yaml") || path.ends_with(".yml"))) files.emplace(path, blob);
+        if (path != kHeaderFile && layout->owns(path)) files.emplace(path, blob);
         return ok_status();
       });
       if (!walked) return fail(walked.errors(), kRefused);
       const std::size_t on_branch = files.size();
       std::size_t same = 0, differ = 0, only_store = 0;
       std::vector<SyncedEntity> adopted;
-      Renderer renderer(*s.store, schema_, o.scope);
+      Renderer renderer(*s.store, schema_, o.scope, s.config.tree_layout);
       auto rendered = renderer.render_all([&](Rendered& r) -> Status {
         auto it = files.find(r.path);
         if (it == files.end()) { ++only_store; return ok_status(); }
@@ -667,7 +785,8 @@ int Runner::connect(const std::string& url, const ConnectOptions& o) {
     for (const auto& r : o.scope) scope += " " + r;
   }
   say("connected " + s.store->display_url() + " (" + std::string(mode_name(mode)) + ") to " + repo_url + " branch " +
-      o.branch + ", scope: " + scope + (s.auth.token ? " (token stored encrypted)" : ""));
+      o.branch + ", scope: " + scope + ", tree layout: " + layout_name +
+      (s.auth.token ? " (token stored encrypted)" : ""));
   if (!report.empty()) say(report);
   return kDone;
 }
@@ -691,6 +810,7 @@ int Runner::status(const std::string& url, bool json) {
     v.set("mode", std::string(mode_name(s.config.mode)));
     v.set("repository", s.config.repo);
     v.set("branch", s.config.branch);
+    v.set("layout", canonical_layout(s.config.tree_layout));
     Value scope = Value::array();
     for (const auto& r : s.config.scope) scope.push_back(r);
     v.set("scope", std::move(scope));
@@ -737,7 +857,7 @@ int Runner::status(const std::string& url, bool json) {
     return kDone;
   }
   say(s.store->display_url() + ": " + std::string(mode_name(s.config.mode)) + ", synced with " + s.config.repo +
-      " branch " + s.config.branch);
+      " branch " + s.config.branch + " (tree layout " + canonical_layout(s.config.tree_layout) + ")");
   say(s.config.synced_commit ? "last synced commit: " + short_id(*s.config.synced_commit)
                              : "nothing synced yet: `sync pull` loads the branch, `sync push` writes the store to it");
   if (lc->changes.empty()) say("no local changes since the last sync");
@@ -997,7 +1117,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   if (!candidates.empty() || !local_only.empty()) {
     std::vector<TreeFile> files;
     for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
-    auto reader = open_git_tree(*s.repo, H, files, header, schema_);
+    auto reader = open_git_tree(*s.repo, H, files, header, schema_, s.config.tree_layout);
     if (!reader) return fail(reader.errors(), kRefused);
     engine::UpgradedRecords recs(schema_, **reader);
     if (auto c = recs.check(); !c) return fail(c.errors(), kRefused);
@@ -1040,7 +1160,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   if (!to_load.empty()) {
     std::vector<TreeFile> files;
     for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
-    auto reader = open_git_tree(*s.repo, H, std::move(files), header, schema_);
+    auto reader = open_git_tree(*s.repo, H, std::move(files), header, schema_, s.config.tree_layout);
     if (!reader) return fail(reader.errors(), kRefused);
     engine::LoadOptions lo;
     lo.mode = engine::Mode::update;
@@ -1104,7 +1224,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     std::map<std::pair<std::string, std::string>, std::pair<std::string, Oid>> where;
     std::vector<TreeFile> files;
     for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
-    auto reader = open_git_tree(*s.repo, H, files, header, schema_);
+    auto reader = open_git_tree(*s.repo, H, files, header, schema_, s.config.tree_layout);
     if (!reader) return fail(reader.errors(), kRefused);
     engine::UpgradedRecords recs(schema_, **reader);
     format::Record r;

@@ -34,6 +34,7 @@ struct ConnectOptions {
   std::vector<std::string> scope;  // --collection keys; empty: the whole schema
   std::string token_file;          // else METAPORT_GIT_TOKEN, else none
   std::string author;              // "Name <email>" for this store's commits
+  std::string layout;              // the tree layout of the branch (--layout); "": as the branch holds it, else the default
 };
 
 struct PushOptions {

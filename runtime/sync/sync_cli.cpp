@@ -20,6 +20,11 @@ SyncCommand::SyncCommand(CLI::App& app, const SchemaInfo& schema) : schema_(sche
   connect_->add_option("--token-file", connect_opts_.token_file,
                        "a file holding the token for https (else METAPORT_GIT_TOKEN); stored encrypted");
   connect_->add_option("--author", connect_opts_.author, "\"Name <email>\" for this store's commits");
+  std::string layouts;
+  for (const auto& n : schema.layout_names()) layouts += (layouts.empty() ? "" : ", ") + n;
+  connect_->add_option("--layout", connect_opts_.layout,
+                       "the branch's tree layout: " + layouts + " (default: the one the branch holds, else " +
+                           schema.layout_names().front() + ")");
 
   status_ = sync_->add_subcommand("status", "what changed locally since the last sync");
   status_->add_option("STORE", store_, store_help)->required();

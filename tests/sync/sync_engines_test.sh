@@ -8,7 +8,8 @@
 # exactly what it overwrites; a deletion propagates; a pull killed with
 # SIGKILL leaves the store at its old commit; a dropped trigger is noticed;
 # `migrate` re-arms the sync (a version-1 store migrated to the current
-# version keeps its guards, ids and synced state).
+# version keeps its guards, ids and synced state); a sync state table made
+# before mp_sync__state.tree_layout gains the column and keeps working.
 set -uo pipefail
 
 bin="${METAPORT_BIN:-$TEST_SRCDIR/metaport/entities/bi/metaport_bi}"
@@ -151,6 +152,16 @@ for engine in "${METAPORT_ENGINES[@]}"; do
   check "$engine: the guard is back" 1 "$(($? != 0))"
   check "$engine: pull --discard undoes the write" 0 "$(run sync pull "$P" --discard)"
   check "$engine: P holds what D holds" 0 "$(run diff "$D" "$P")"
+
+  # ---- a sync state table from before mp_sync__state.tree_layout is migrated ------------------------
+  store_sql "$engine" "$P" 'ALTER TABLE "mp_sync__state" DROP COLUMN "tree_layout"' >out.txt 2>err.txt
+  check "$engine: the state table as an older metaport made it" 0 $?
+  check "$engine: status of that store" 0 "$(run sync status "$P")"
+  expect_text "$engine: syncs in the default layout" out.txt "tree layout representation"
+  expect_same "$engine: the column is back, NULL (the default layout)" \
+    "$(value "$engine" "$P" 'SELECT count(*) FROM "mp_sync__state" WHERE "tree_layout" IS NULL')" 1
+  check "$engine: and P still pulls" 0 "$(run sync pull "$P")"
+  expect_text "$engine: up to date" out.txt "is up to date"
 
   # ---- migrate re-arms the sync ---------------------------------------------------------------------------------
   # A version-1 development store V pushes; a version-1 production store W

@@ -43,13 +43,24 @@ server.bind = "127.0.0.1"
 server.modules = ("mod_auth", "mod_authn_file", "mod_alias", "mod_setenv", "mod_cgi", "mod_accesslog")
 server.errorlog = "$work/error.log"
 accesslog.filename = "$work/access.log"
-alias.url = ("/git/" => "$backend/")
+alias.url = ("/git/" => "$backend/", "/pub/" => "$backend/")
+auth.backend = "plain"
+auth.backend.plain.userfile = "$work/users"
 \$HTTP["url"] =~ "^/git/" {
   cgi.assign = ("" => "")
   setenv.add-environment = ("GIT_PROJECT_ROOT" => "$work/srv", "GIT_HTTP_EXPORT_ALL" => "")
-  auth.backend = "plain"
-  auth.backend.plain.userfile = "$work/users"
   auth.require = ("" => ("method" => "basic", "realm" => "git", "require" => "valid-user"))
+}
+# /pub/: anyone may fetch, pushing (receive-pack) needs the token.
+\$HTTP["url"] =~ "^/pub/" {
+  cgi.assign = ("" => "")
+  setenv.add-environment = ("GIT_PROJECT_ROOT" => "$work/srv", "GIT_HTTP_EXPORT_ALL" => "")
+  \$HTTP["url"] =~ "/git-receive-pack\$" {
+    auth.require = ("" => ("method" => "basic", "realm" => "git", "require" => "valid-user"))
+  }
+  \$HTTP["querystring"] =~ "service=git-receive-pack" {
+    auth.require = ("" => ("method" => "basic", "realm" => "git", "require" => "valid-user"))
+  }
 }
 EOF
   "$lighttpd" -D -f lighttpd.conf >server.out 2>&1 &
@@ -103,6 +114,23 @@ check "another machine's key cannot open the stored token" 1 \
   "$(METAPORT_GIT_TOKEN_KEY=some-other-machine-key-0123456789 run sync pull sqlite://prod.db)"
 expect_text "and says what to do" err.txt "does not decrypt with this machine's key"
 check "watch --once with the stored token" 0 "$(run sync watch sqlite://prod.db --once)"
+
+# ---- a development connect proves the remote writable with a dry push ----------------------------
+# /pub/ serves fetches to anyone: only the dry push meets the token.
+pub="http://$user@127.0.0.1:$port/pub/bi.git"
+"$bin" init sqlite://pub.db >/dev/null 2>&1
+check "development connect where reads are open, with a wrong token" 1 \
+  "$(run sync connect sqlite://pub.db "$pub" --mode development --token-file wrong.txt)"
+expect_text "is refused at connect: the dry push" err.txt "is not writable, and a development store pushes to it .*a dry push to a throw-away ref failed"
+expect_text "names the refused token" err.txt "authentication failed: the server refused the token"
+check "development connect there without a token" 1 "$(run sync connect sqlite://pub.db "$pub" --mode development)"
+expect_text "is refused: credentials wanted" err.txt "a dry push to a throw-away ref failed: .*asks for credentials"
+check "the store stays unconnected" 2 "$(run sync status sqlite://pub.db)"
+check "production connects there without a token (it only pulls)" 0 "$(run sync connect sqlite://pub.db "$pub" --mode production)"
+"$bin" init sqlite://pubdev.db >/dev/null 2>&1
+check "development connect there with the right token" 0 \
+  "$(run sync connect sqlite://pubdev.db "$pub" --mode development --token-file token.txt)"
+expect_same "the dry pushes left no ref on the server" "$(git --git-dir=srv/bi.git for-each-ref refs/metaport | wc -l)" 0
 
 # ---- the key file ----------------------------------------------------------------------------------
 key="$HOME/.config/metaport/git-token.key"

@@ -38,7 +38,7 @@ class MysqlSyncDialect final : public SyncDialect {
         "CREATE TABLE \"mp_sync__state\" (\n  \"one\" BIGINT NOT NULL PRIMARY KEY CHECK (\"one\" = 1),\n"
         "  \"repo\" LONGTEXT NOT NULL,\n  \"branch\" LONGTEXT NOT NULL,\n  \"mode\" VARCHAR(16) NOT NULL,\n"
         "  \"scope\" LONGTEXT NOT NULL,\n  \"synced_commit\" VARCHAR(64),\n  \"token\" LONGTEXT,\n  \"author\" LONGTEXT,\n"
-        "  \"layout\" LONGTEXT NOT NULL\n)" + opts,
+        "  \"layout\" LONGTEXT NOT NULL,\n  \"tree_layout\" LONGTEXT\n)" + opts,
         "CREATE TABLE \"mp_sync__entity\" (\n  \"kind\" " + kKind + " NOT NULL,\n  \"key\" " + kKey + " NOT NULL,\n"
         "  \"id\" BIGINT,\n  \"path\" " + kPath + " NOT NULL,\n  \"blob\" VARCHAR(64) NOT NULL,\n"
         "  \"hash\" VARCHAR(64) NOT NULL,\n  \"place\" VARCHAR(64) NOT NULL,\n  PRIMARY KEY (\"kind\", \"key\"),\n"
@@ -57,6 +57,11 @@ class MysqlSyncDialect final : public SyncDialect {
     return "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND "
            "table_name = 'mp_sync__state'";
   }
+  std::string count_state_columns(std::string_view column) const override {
+    return "SELECT count(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND "
+           "table_name = 'mp_sync__state' AND column_name = " + literal(column);
+  }
+  std::string text_type() const override { return "LONGTEXT"; }
 
   // Trigger names are the schema's, as SQLite's are.
   std::vector<std::string> drop_triggers(const std::vector<TableDesc>& tables) const override {

@@ -22,7 +22,7 @@ class PostgresSyncDialect final : public SyncDialect {
     return {
         "CREATE TABLE \"mp_sync__state\" (\n  \"one\" BIGINT PRIMARY KEY CHECK (\"one\" = 1),\n  \"repo\" TEXT NOT NULL,\n"
         "  \"branch\" TEXT NOT NULL,\n  \"mode\" TEXT NOT NULL,\n  \"scope\" TEXT NOT NULL,\n  \"synced_commit\" TEXT,\n"
-        "  \"token\" TEXT,\n  \"author\" TEXT,\n  \"layout\" TEXT NOT NULL\n)",
+        "  \"token\" TEXT,\n  \"author\" TEXT,\n  \"layout\" TEXT NOT NULL,\n  \"tree_layout\" TEXT\n)",
         "CREATE TABLE \"mp_sync__entity\" (\n  \"kind\" TEXT COLLATE \"C\" NOT NULL,\n  \"key\" TEXT COLLATE \"C\" NOT NULL,\n"
         "  \"id\" BIGINT,\n  \"path\" TEXT COLLATE \"C\" NOT NULL,\n  \"blob\" TEXT NOT NULL,\n  \"hash\" TEXT NOT NULL,\n"
         "  \"place\" TEXT NOT NULL,\n  PRIMARY KEY (\"kind\", \"key\")\n)",
@@ -41,6 +41,10 @@ class PostgresSyncDialect final : public SyncDialect {
 
   std::string count_state_tables() const override {
     return "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'mp_sync__state'";
+  }
+  std::string count_state_columns(std::string_view column) const override {
+    return "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND "
+           "table_name = 'mp_sync__state' AND column_name = " + literal(column);
   }
 
   std::vector<std::string> drop_triggers(const std::vector<TableDesc>& tables) const override {

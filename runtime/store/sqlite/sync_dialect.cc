@@ -20,7 +20,7 @@ class SqliteSyncDialect final : public SyncDialect {
     return {
         "CREATE TABLE \"mp_sync__state\" (\n  \"one\" INTEGER PRIMARY KEY CHECK (\"one\" = 1),\n  \"repo\" TEXT NOT NULL,\n"
         "  \"branch\" TEXT NOT NULL,\n  \"mode\" TEXT NOT NULL,\n  \"scope\" TEXT NOT NULL,\n  \"synced_commit\" TEXT,\n"
-        "  \"token\" TEXT,\n  \"author\" TEXT,\n  \"layout\" TEXT NOT NULL\n)",
+        "  \"token\" TEXT,\n  \"author\" TEXT,\n  \"layout\" TEXT NOT NULL,\n  \"tree_layout\" TEXT\n)",
         "CREATE TABLE \"mp_sync__entity\" (\n  \"kind\" TEXT NOT NULL,\n  \"key\" TEXT NOT NULL,\n  \"id\" INTEGER,\n"
         "  \"path\" TEXT NOT NULL,\n  \"blob\" TEXT NOT NULL,\n  \"hash\" TEXT NOT NULL,\n  \"place\" TEXT NOT NULL,\n"
         "  PRIMARY KEY (\"kind\", \"key\")\n)",
@@ -38,6 +38,9 @@ class SqliteSyncDialect final : public SyncDialect {
 
   std::string count_state_tables() const override {
     return "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mp_sync__state'";
+  }
+  std::string count_state_columns(std::string_view column) const override {
+    return "SELECT count(*) FROM pragma_table_info('mp_sync__state') WHERE name = " + literal(column);
   }
 
   std::vector<std::string> drop_triggers(const std::vector<TableDesc>& tables) const override {
