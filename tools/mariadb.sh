@@ -19,6 +19,8 @@
 # group communication, IST and SST ports, picked free at start and kept in
 # DIR/nodeI/ports), never on other interfaces.
 set -uo pipefail
+# Server tools live in sbin (runuser, mariadbd), which a test's PATH lacks.
+PATH="$PATH:/usr/sbin:/sbin"
 
 die() { printf 'tools/mariadb.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf 'tools/mariadb.sh: %s\n' "$*" >&2; }

@@ -356,6 +356,7 @@ class MysqlStore final : public SqlStoreBase {
     if (auto st = exec_raw("START TRANSACTION"); !st) return st;
     tx_ = TxState::write;
     tx_failure_.reset();
+    conflicted_ = false;
     reset_marks();
     return ok_status();
   }
@@ -395,6 +396,7 @@ class MysqlStore final : public SqlStoreBase {
     if (mysql_query(conn_, "COMMIT") != 0) {
       std::string why = mysql_error(conn_);
       const unsigned code = mysql_errno(conn_);
+      note_conflict(code);
       (void)rollback();
       if (code == ER_LOCK_DEADLOCK || code == ER_ERROR_DURING_COMMIT)
         why += " (in a Galera cluster: another node committed a conflicting write first; run it again)";
@@ -404,6 +406,8 @@ class MysqlStore final : public SqlStoreBase {
     if (staged_) return swap_staged();
     return ok_status();
   }
+
+  bool conflicted() const override { return conflicted_; }
 
   Status rollback() override {
     if (tx_ == TxState::none) return ok_status();
@@ -518,7 +522,7 @@ class MysqlStore final : public SqlStoreBase {
       return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY " + std::string(t.order_column());
     });
     if (!s) return s.errors();
-    if (mysql_stmt_execute(*s)) return fail(error_at(t, "scan", "", mysql_stmt_error(*s)));
+    if (mysql_stmt_execute(*s)) return fail(error_at(t, "scan", "", stmt_error(*s)));
     Results r;
     if (auto st = r.bind(*s, row_reads(t, true)); !st) return fail(error_at(t, "scan", "", st.errors().to_string()));
     Row row(t.columns.size());
@@ -815,8 +819,10 @@ class MysqlStore final : public SqlStoreBase {
   static std::string first_line(const std::string& sql) { return sql.substr(0, sql.find('\n')); }
 
   Status exec_raw(const std::string& sql) {
-    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0)
+    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
+      note_conflict(mysql_errno(conn_));
       return make_error(url_.display + ": " + mysql_error(conn_) + " in: " + first_line(sql));
+    }
     // Statements that return rows (none expected) are read and dropped.
     do {
       if (MYSQL_RES* r = mysql_store_result(conn_)) mysql_free_result(r);
@@ -846,7 +852,7 @@ class MysqlStore final : public SqlStoreBase {
     for (std::size_t i = 0; i < params.size(); ++i)
       if (auto why = p.set(i, params[i])) return make_error(*why);
     if (params.size() && mysql_stmt_bind_param(s, p.data())) return make_error(mysql_stmt_error(s));
-    if (mysql_stmt_execute(s)) return make_error(mysql_stmt_error(s));
+    if (mysql_stmt_execute(s)) return make_error(stmt_error(s));
     Status out = ok_status();
     if (!reads.empty()) {
       Results r;
@@ -872,7 +878,7 @@ class MysqlStore final : public SqlStoreBase {
     if (mysql_stmt_bind_param(s, p.data())) return make_error(mysql_stmt_error(s));
     if (mysql_stmt_execute(s)) {
       last_errno_ = mysql_stmt_errno(s);
-      return make_error(mysql_stmt_error(s));
+      return make_error(stmt_error(s));
     }
     return static_cast<std::uint64_t>(mysql_stmt_affected_rows(s));
   }
@@ -962,7 +968,7 @@ class MysqlStore final : public SqlStoreBase {
     }
     if (mysql_stmt_bind_param(*s, p.data())) return fail(error_at(t, "insert into", "", mysql_stmt_error(*s)));
     if (mysql_stmt_execute(*s)) {
-      const std::string why = mysql_stmt_error(*s);
+      const std::string why = stmt_error(*s);
       std::string key;
       // "Duplicate entry 'KEY' for key 'mp_key'": the key is in the message;
       // "... at row N": the row of this statement.
@@ -1086,7 +1092,20 @@ class MysqlStore final : public SqlStoreBase {
     return ok_status();
   }
 
+  // ER_LOCK_DEADLOCK is what InnoDB says to a deadlock's victim and what
+  // Galera says to a transaction that failed certification at COMMIT or
+  // was aborted by a replicated write of another node ("brute force"
+  // abort, reported by the next statement): the transaction is rolled back
+  // whole, and running it again may succeed (conflicted()).
+  void note_conflict(unsigned code) {
+    if (code == ER_LOCK_DEADLOCK) conflicted_ = true;
+  }
+  std::string stmt_error(MYSQL_STMT* s) {
+    note_conflict(mysql_stmt_errno(s));
+    return mysql_stmt_error(s);
+  }
   MYSQL* conn_;
+  bool conflicted_ = false;
   std::map<std::string, StmtPtr> stmts_;  // by "table index:operation"
   std::vector<Marks> marks_;              // parallel to tables_
   unsigned last_errno_ = 0;
@@ -1133,6 +1152,20 @@ Result<std::unique_ptr<Store>> open_mysql_store(StoreUrl url, const OpenOptions&
       "ERROR_FOR_DIVISION_BY_ZERO', SESSION foreign_key_checks = 0, SESSION autocommit = 1";
   if (mysql_query(conn, setup) != 0)
     return make_error("cannot set up MySQL store " + url.display + ": " + mysql_error(conn));
+  // A Galera node applies other nodes' commits a little after they are
+  // certified: a dump through node 3 right after a load through node 1
+  // could miss its end. wsrep_sync_wait = 1 makes reads (and the start of
+  // a snapshot) wait until this node has applied every commit the cluster
+  // made before them: causal reads, as on one server.
+  if (mysql_query(conn, "SELECT @@global.wsrep_on") == 0) {
+    bool galera = false;
+    if (MYSQL_RES* r = mysql_store_result(conn)) {
+      if (MYSQL_ROW row = mysql_fetch_row(r); row && row[0]) galera = std::string_view(row[0]) == "1";
+      mysql_free_result(r);
+    }
+    if (galera && mysql_query(conn, "SET SESSION wsrep_sync_wait = 1") != 0)
+      return make_error("cannot set up MySQL store " + url.display + " (a Galera node): " + mysql_error(conn));
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
