@@ -71,6 +71,9 @@ node_args() {  # node_args DIR I
       gcomm+="${gcomm:+,}127.0.0.1:$g"
     done
     read -r p g ist sst <"$n/ports"
+    # Smaller InnoDB files than the single server's: a joining node copies
+    # them from its donor (rsync state transfer), three nodes share the memory.
+    printf '%s\n' --innodb-buffer-pool-size=128M --innodb-log-file-size=48M
     printf '%s\n' --bind-address=127.0.0.1 --port="$p" --wsrep-on=ON --wsrep-provider="$GALERA_PROVIDER" \
       --wsrep-cluster-name=metaport --wsrep-cluster-address="gcomm://$gcomm" --wsrep-node-name="node$i" \
       --wsrep-provider-options="base_host=127.0.0.1;base_port=$g;gmcast.listen_addr=tcp://127.0.0.1:$g;ist.recv_addr=127.0.0.1:$ist" \

@@ -143,9 +143,22 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
   for (;;) {
     auto s = plan_and_apply();
     if (s) break;
-    if (!store_ || !store_->conflicted() || opts_.in_transaction || retries >= kConflictRetries) return s.errors();
+    if (!store_ || !store_->conflicted() || opts_.in_transaction) return s.errors();
+    if (retries + 1 >= kConflictAttempts) {
+      Errors e = s.errors();
+      e.add(Error{"gave up after " + std::to_string(retries + 1) +
+                  " attempts: each time another writer's conflicting commit came first and this load's transaction "
+                  "was rolled back whole (nothing of it was written); load again when the other writes are done"});
+      return e;
+    }
     ++retries;
+    // The placeholders the failed attempt added are records in the spool now:
+    // the next plan creates them as records, the report still names them.
+    auto placeholders = std::move(report_.placeholders);
+    auto stubs = std::move(report_.stubs);
     report_ = before_plan;
+    report_.placeholders = std::move(placeholders);
+    report_.stubs = std::move(stubs);
     store_empty_ = false;  // the winner wrote
     plan_.reset();
     plan_records_ = 0;

@@ -394,12 +394,13 @@ class MysqlStore final : public SqlStoreBase {
       return make_error(why + "; commit refused, nothing was written");
     }
     if (mysql_query(conn_, "COMMIT") != 0) {
-      std::string why = mysql_error(conn_);
       const unsigned code = mysql_errno(conn_);
-      note_conflict(code);
+      if (code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST)
+        lost_note_ = " (the connection to the server was lost during COMMIT: whether the server committed is unknown; "
+                     "look at the store before loading again)";
+      const std::string why = explained(code, mysql_error(conn_));
       (void)rollback();
-      if (code == ER_LOCK_DEADLOCK || code == ER_ERROR_DURING_COMMIT)
-        why += " (in a Galera cluster: another node committed a conflicting write first; run it again)";
+      if (lost_note_) return make_error(url_.display + ": " + why);
       return make_error(url_.display + ": commit refused, nothing was written: " + why);
     }
     tx_ = TxState::none;
@@ -816,12 +817,16 @@ class MysqlStore final : public SqlStoreBase {
   std::size_t index(const TableDesc& t) const { return static_cast<std::size_t>(&t - tables_.data()); }
   void reset_marks() { marks_.assign(tables_.size(), Marks{}); }
 
-  static std::string first_line(const std::string& sql) { return sql.substr(0, sql.find('\n')); }
+  // What an error message quotes of a statement (a multi-row INSERT is long).
+  static std::string first_line(const std::string& sql) {
+    std::string line = sql.substr(0, sql.find('\n'));
+    if (line.size() > 200) line = line.substr(0, 200) + "...";
+    return line;
+  }
 
   Status exec_raw(const std::string& sql) {
     if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
-      note_conflict(mysql_errno(conn_));
-      return make_error(url_.display + ": " + mysql_error(conn_) + " in: " + first_line(sql));
+      return make_error(url_.display + ": " + explained(mysql_errno(conn_), mysql_error(conn_)) + " in: " + first_line(sql));
     }
     // Statements that return rows (none expected) are read and dropped.
     do {
@@ -838,7 +843,8 @@ class MysqlStore final : public SqlStoreBase {
     StmtPtr s(mysql_stmt_init(conn_));
     if (!s) return make_error(url_.display + ": out of memory");
     if (mysql_stmt_prepare(s.get(), sql.data(), sql.size()))
-      return fail(error_at(t, "prepare", "", std::string(mysql_stmt_error(s.get())) + " in: " + first_line(sql))).errors();
+      return fail(error_at(t, "prepare", "", explained(mysql_stmt_errno(s.get()), mysql_stmt_error(s.get())) + " in: " +
+                                                 first_line(sql))).errors();
     cached = std::move(s);
     return cached.get();
   }
@@ -1092,20 +1098,35 @@ class MysqlStore final : public SqlStoreBase {
     return ok_status();
   }
 
+  std::string stmt_error(MYSQL_STMT* s) { return explained(mysql_stmt_errno(s), mysql_stmt_error(s)); }
+  // The server's message, and what it means for the transaction.
+  //
   // ER_LOCK_DEADLOCK is what InnoDB says to a deadlock's victim and what
   // Galera says to a transaction that failed certification at COMMIT or
   // was aborted by a replicated write of another node ("brute force"
-  // abort, reported by the next statement): the transaction is rolled back
-  // whole, and running it again may succeed (conflicted()).
-  void note_conflict(unsigned code) {
-    if (code == ER_LOCK_DEADLOCK) conflicted_ = true;
-  }
-  std::string stmt_error(MYSQL_STMT* s) {
-    note_conflict(mysql_stmt_errno(s));
-    return mysql_stmt_error(s);
+  // abort, reported by the next statement, whichever it is): the
+  // transaction is rolled back whole, and running it again may succeed
+  // (conflicted()).
+  //
+  // A lost connection (the server or its node died, a network cut) ends the
+  // session: the server rolls back the write transaction it had open, unless
+  // it was lost during COMMIT. Every later error of this store (the caller
+  // may go on, and its last error is the one a person reads) says which.
+  std::string explained(unsigned code, std::string why) {
+    if (code == ER_LOCK_DEADLOCK) {
+      conflicted_ = true;
+      return why + " (another writer's conflicting commit came first; in a Galera cluster, a certification "
+                   "conflict: this transaction was rolled back whole)";
+    }
+    if (code != CR_SERVER_GONE_ERROR && code != CR_SERVER_LOST) return why;
+    if (!lost_note_ && tx_ == TxState::write)
+      lost_note_ = " (the connection to the server was lost during a write transaction: the server rolls it back, "
+                   "nothing of it was written)";
+    return why + lost_note_.value_or("");
   }
   MYSQL* conn_;
   bool conflicted_ = false;
+  std::optional<std::string> lost_note_;  // explained()
   std::map<std::string, StmtPtr> stmts_;  // by "table index:operation"
   std::vector<Marks> marks_;              // parallel to tables_
   unsigned last_errno_ = 0;
