@@ -143,6 +143,9 @@ cmd_start() {
       echo "$base $((base + 1)) $((base + 2)) $((base + 3))" >"$n/ports"
     fi
     ((EUID == 0)) && chown -R mysql: "$n"
+    # A joining Galera node gets its whole data directory from a donor
+    # (rsync state transfer): only the first node needs one made.
+    ((galera && i > 1)) && continue
     as_server mariadb-install-db --no-defaults --datadir="$n/data" --auth-root-authentication-method=normal \
       --skip-test-db >"$n/install.log" 2>&1 || { cat "$n/install.log" >&2; die "mariadb-install-db failed for node $i"; }
   done
