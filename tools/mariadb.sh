@@ -19,6 +19,8 @@
 # group communication, IST and SST ports, picked free at start and kept in
 # DIR/nodeI/ports), never on other interfaces.
 set -uo pipefail
+# Server tools live in sbin (runuser, mariadbd), which a test's PATH lacks.
+PATH="$PATH:/usr/sbin:/sbin"
 
 die() { printf 'tools/mariadb.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf 'tools/mariadb.sh: %s\n' "$*" >&2; }
@@ -69,6 +71,9 @@ node_args() {  # node_args DIR I
       gcomm+="${gcomm:+,}127.0.0.1:$g"
     done
     read -r p g ist sst <"$n/ports"
+    # Smaller InnoDB files than the single server's: a joining node copies
+    # them from its donor (rsync state transfer), three nodes share the memory.
+    printf '%s\n' --innodb-buffer-pool-size=128M --innodb-log-file-size=48M
     printf '%s\n' --bind-address=127.0.0.1 --port="$p" --wsrep-on=ON --wsrep-provider="$GALERA_PROVIDER" \
       --wsrep-cluster-name=metaport --wsrep-cluster-address="gcomm://$gcomm" --wsrep-node-name="node$i" \
       --wsrep-provider-options="base_host=127.0.0.1;base_port=$g;gmcast.listen_addr=tcp://127.0.0.1:$g;ist.recv_addr=127.0.0.1:$ist" \
@@ -138,6 +143,9 @@ cmd_start() {
       echo "$base $((base + 1)) $((base + 2)) $((base + 3))" >"$n/ports"
     fi
     ((EUID == 0)) && chown -R mysql: "$n"
+    # A joining Galera node gets its whole data directory from a donor
+    # (rsync state transfer): only the first node needs one made.
+    ((galera && i > 1)) && continue
     as_server mariadb-install-db --no-defaults --datadir="$n/data" --auth-root-authentication-method=normal \
       --skip-test-db >"$n/install.log" 2>&1 || { cat "$n/install.log" >&2; die "mariadb-install-db failed for node $i"; }
   done

@@ -1,6 +1,8 @@
 #include "runtime/engine/load.hpp"
 
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "runtime/engine/loader.hpp"
 #include "runtime/engine/sealed_secrets.hpp"
@@ -131,19 +133,59 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
     if (*done) return std::move(report_);
   }
 
-  // ---- plan ---------------------------------------------------------------------------------
-  if (auto s = build_plan(0); !s) return s.errors();
-  if (auto s = resolve_identities(false); !s) return s.errors();
-  if (auto s = resolve_missing(); !s) return s.errors();
-  if (auto s = find_containment_cycles(); !s) return s.errors();
-  if (auto s = propagate_failures(); !s) return s.errors();
-  if (auto s = decide_actions(); !s) return s.errors();
+  // ---- plan and apply --------------------------------------------------------------------
+  // A write transaction that lost to another writer's conflicting commit
+  // (Store::conflicted: a Galera certification failure, a deadlock victim)
+  // was rolled back whole; it is planned and applied again from the spool,
+  // against the store as it is now, a few times.
+  int retries = store_ && store_->conflicted() ? 1 : 0;  // the streamed attempt lost one
+  const LoadReport before_plan = report_;
+  for (;;) {
+    auto s = plan_and_apply();
+    if (s) break;
+    if (!store_ || !store_->conflicted() || opts_.in_transaction) return s.errors();
+    if (retries + 1 >= kConflictAttempts) {
+      Errors e = s.errors();
+      e.add(Error{"gave up after " + std::to_string(retries + 1) +
+                  " attempts: each time another writer's conflicting commit came first and this load's transaction "
+                  "was rolled back whole (nothing of it was written); load again when the other writes are done"});
+      return e;
+    }
+    ++retries;
+    // The placeholders the failed attempt added are records in the spool now:
+    // the next plan creates them as records, the report still names them.
+    auto placeholders = std::move(report_.placeholders);
+    auto stubs = std::move(report_.stubs);
+    report_ = before_plan;
+    report_.placeholders = std::move(placeholders);
+    report_.stubs = std::move(stubs);
+    store_empty_ = false;  // the winner wrote
+    plan_.reset();
+    plan_records_ = 0;
+    planned_to_ = 0;
+    nodes_cache_.clear();
+    ids_cache_.clear();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * retries));  // let the winner's commit settle
+  }
+  if (retries)
+    report_.notes.push_back("another writer's conflicting commit came first " + std::to_string(retries) +
+                            (retries == 1 ? " time" : " times") + ": planned and written again");
+  return std::move(report_);
+}
+
+Status Loader::plan_and_apply() {
+  if (auto s = build_plan(0); !s) return s;
+  if (auto s = resolve_identities(false); !s) return s;
+  if (auto s = resolve_missing(); !s) return s;
+  if (auto s = find_containment_cycles(); !s) return s;
+  if (auto s = propagate_failures(); !s) return s;
+  if (auto s = decide_actions(); !s) return s;
   if (opts_.mode == Mode::update && store_)
-    if (auto s = skip_unchanged(); !s) return s.errors();
-  if (auto s = count(); !s) return s.errors();
+    if (auto s = skip_unchanged(); !s) return s;
+  if (auto s = count(); !s) return s;
 
   const bool any_failure = report_.failed() > 0;
-  if (opts_.plan_only || !store_) return std::move(report_);
+  if (opts_.plan_only || !store_) return ok_status();
   if (any_failure && opts_.on_error == OnError::abort) {
     // Nothing is written: the report must not claim otherwise.
     for (auto& [k, c] : report_.kinds) c.created = c.updated = c.skipped = 0;
@@ -151,12 +193,9 @@ Result<LoadReport> Loader::run(format::DumpReader& reader) {
     report_.placeholders.clear();
     report_.secrets_unknown.clear();
     report_.remapped = 0;
-    return std::move(report_);
+    return ok_status();
   }
-
-  // ---- apply --------------------------------------------------------------------------------
-  if (auto s = apply(); !s) return s.errors();
-  return std::move(report_);
+  return apply();
 }
 
 Status Loader::check_version(const format::DumpHeader& h) {

@@ -68,9 +68,19 @@ Status Loader::start_streaming() {
 Result<std::int64_t> Loader::stream_new_id(std::uint32_t k) {
   auto& pool = stream_ids_[k];
   if (pool.next == pool.ids.size()) {
-    std::lock_guard<std::mutex> lock(writer_->store_mutex());  // the writer thread shares the connection
-    auto ids = store_->reserve_ids(schema_.kinds[k]->name, 1024);
-    if (!ids) return ids.errors();
+    Result<std::vector<std::int64_t>> ids = std::vector<std::int64_t>{};
+    {
+      std::lock_guard<std::mutex> lock(writer_->store_mutex());  // the writer thread shares the connection
+      ids = store_->reserve_ids(schema_.kinds[k]->name, 1024);
+    }
+    // The transaction failed (the writer thread's insert was refused, or it
+    // lost to another writer's conflicting commit): the planned load takes
+    // over, and says what is wrong if anything still is. The caller sees
+    // that streaming stopped.
+    if (!ids) {
+      stop_streaming();
+      return kNoId;
+    }
     pool.ids = std::move(*ids);
     pool.next = 0;
   }
@@ -111,7 +121,7 @@ Result<std::int64_t> Loader::stream_ref_id(std::uint32_t kind, const Key& key, b
     return kNoId;  // unused: the caller sees streaming stopped
   }
   Result<std::int64_t> id = k.key_is_id() ? store::integer_key_id(key) : stream_new_id(kind);
-  if (!id) return id;
+  if (!id || !streaming_) return id;
   auto& ins = stream_ids_db_->stmt("INSERT INTO sid(kind, key, id, defined) VALUES(?1, ?2, ?3, 0)");
   ins.bind(1, static_cast<std::int64_t>(kind)).bind(2, text).bind(3, *id);
   if (auto s = ins.run(); !s) return s.errors();
@@ -145,6 +155,7 @@ Status Loader::stream(Prepared& p) {
       find.reset();
       auto fresh = kind.key_is_id() ? store::integer_key_id(p.rec.key) : stream_new_id(k);
       if (!fresh) return fresh.errors();
+      if (!streaming_) return ok_status();
       id = *fresh;
       auto& ins = stream_ids_db_->stmt("INSERT INTO sid(kind, key, id, defined) VALUES(?1, ?2, ?3, 1)");
       ins.bind(1, static_cast<std::int64_t>(k)).bind(2, text).bind(3, id);
@@ -154,6 +165,7 @@ Status Loader::stream(Prepared& p) {
   } else {
     auto fresh = kind.key_is_id() ? store::integer_key_id(p.rec.key) : stream_new_id(k);
     if (!fresh) return fresh.errors();
+    if (!streaming_) return ok_status();
     id = *fresh;
   }
   // Every reference (inside documents too) gets its target's id, and is so
@@ -168,6 +180,7 @@ Status Loader::stream(Prepared& p) {
     if (kit == kind_index_.end()) return make_error("internal error: a reference to unknown kind " + pending.kind);
     auto rid = stream_ref_id(kit->second, pending.key, false);
     if (!rid) return rid.errors();
+    if (!streaming_) return ok_status();
     p.row.row[pending.column] = store::SqlValue(*rid);
   }
   for (const auto& path : p.rec.unknown_secrets) report_.secrets_unknown.push_back(label(kind, p.rec.key) + ": " + path);
@@ -199,6 +212,11 @@ void Loader::stop_streaming() {
   stream_cache_.clear();
   if (stream_tx_open_) (void)store_->rollback();
   stream_tx_open_ = false;
+  // The store was empty inside the rolled-back transaction; another writer
+  // may have committed since (the reason streaming stopped, if it lost a
+  // conflict): the plan looks identities up unless it is empty still.
+  auto empty = store_->is_empty();
+  store_empty_ = empty && *empty;
   report_.secrets_unknown.clear();
   report_.placeholders.clear();  // the plan makes them again
   report_.stubs.clear();

@@ -205,6 +205,12 @@ class Loader {
   static void align_redacted(const TypeDesc& t, const Value& in, Value& stored);
   Status count();
 
+  // load.cpp: the plan's steps and the write transaction; run() calls it
+  // again when the transaction lost to a conflicting commit, up to
+  // kConflictAttempts attempts in all (a streamed attempt counts).
+  Status plan_and_apply();
+  static constexpr int kConflictAttempts = 4;
+
   // load_apply.cpp
   Status read_record(std::uint64_t off, std::uint32_t len, SpoolRecord& out) const;
   Result<Entity> read_spooled(const SpoolRecord& rec) const;

@@ -104,6 +104,12 @@ class Store {
   virtual Status commit() = 0;
   // No-op outside a transaction.
   virtual Status rollback() = 0;
+  // The last write transaction failed because another writer's conflicting
+  // commit came first (a deadlock victim; in a Galera cluster, a
+  // certification failure or a transaction aborted by a replicated write):
+  // it was rolled back whole, and running it again may succeed. Reset by
+  // begin_write. Engines that cannot tell say false.
+  virtual bool conflicted() const { return false; }
   TxState transaction() const { return tx_; }
 
   // ---- rows (kind = the kind's name) ----------------------------------------

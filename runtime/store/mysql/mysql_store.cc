@@ -359,6 +359,7 @@ class MysqlStore final : public SqlStoreBase {
     if (auto st = exec_raw("START TRANSACTION"); !st) return st;
     tx_ = TxState::write;
     tx_failure_.reset();
+    conflicted_ = false;
     reset_marks();
     return ok_status();
   }
@@ -396,17 +397,21 @@ class MysqlStore final : public SqlStoreBase {
       return make_error(why + "; commit refused, nothing was written");
     }
     if (mysql_query(conn_, "COMMIT") != 0) {
-      std::string why = mysql_error(conn_);
       const unsigned code = mysql_errno(conn_);
+      if (code == CR_SERVER_GONE_ERROR || code == CR_SERVER_LOST)
+        lost_note_ = " (the connection to the server was lost during COMMIT: whether the server committed is unknown; "
+                     "look at the store before loading again)";
+      const std::string why = explained(code, mysql_error(conn_));
       (void)rollback();
-      if (code == ER_LOCK_DEADLOCK || code == ER_ERROR_DURING_COMMIT)
-        why += " (in a Galera cluster: another node committed a conflicting write first; run it again)";
+      if (lost_note_) return make_error(url_.display + ": " + why);
       return make_error(url_.display + ": commit refused, nothing was written: " + why);
     }
     tx_ = TxState::none;
     if (staged_) return swap_staged();
     return ok_status();
   }
+
+  bool conflicted() const override { return conflicted_; }
 
   Status rollback() override {
     if (tx_ == TxState::none) return ok_status();
@@ -521,7 +526,7 @@ class MysqlStore final : public SqlStoreBase {
       return "SELECT \"mp_id\", " + column_list(t) + " FROM " + quote_ident(t.table) + " ORDER BY " + std::string(t.order_column());
     });
     if (!s) return s.errors();
-    if (mysql_stmt_execute(*s)) return fail(error_at(t, "scan", "", mysql_stmt_error(*s)));
+    if (mysql_stmt_execute(*s)) return fail(error_at(t, "scan", "", stmt_error(*s)));
     Results r;
     if (auto st = r.bind(*s, row_reads(t, true)); !st) return fail(error_at(t, "scan", "", st.errors().to_string()));
     Row row(t.columns.size());
@@ -815,11 +820,17 @@ class MysqlStore final : public SqlStoreBase {
   std::size_t index(const TableDesc& t) const { return static_cast<std::size_t>(&t - tables_.data()); }
   void reset_marks() { marks_.assign(tables_.size(), Marks{}); }
 
-  static std::string first_line(const std::string& sql) { return sql.substr(0, sql.find('\n')); }
+  // What an error message quotes of a statement (a multi-row INSERT is long).
+  static std::string first_line(const std::string& sql) {
+    std::string line = sql.substr(0, sql.find('\n'));
+    if (line.size() > 200) line = line.substr(0, 200) + "...";
+    return line;
+  }
 
   Status exec_raw(const std::string& sql) {
-    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0)
-      return make_error(url_.display + ": " + mysql_error(conn_) + " in: " + first_line(sql));
+    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) {
+      return make_error(url_.display + ": " + explained(mysql_errno(conn_), mysql_error(conn_)) + " in: " + first_line(sql));
+    }
     // Statements that return rows (none expected) are read and dropped.
     do {
       if (MYSQL_RES* r = mysql_store_result(conn_)) mysql_free_result(r);
@@ -835,7 +846,8 @@ class MysqlStore final : public SqlStoreBase {
     StmtPtr s(mysql_stmt_init(conn_));
     if (!s) return make_error(url_.display + ": out of memory");
     if (mysql_stmt_prepare(s.get(), sql.data(), sql.size()))
-      return fail(error_at(t, "prepare", "", std::string(mysql_stmt_error(s.get())) + " in: " + first_line(sql))).errors();
+      return fail(error_at(t, "prepare", "", explained(mysql_stmt_errno(s.get()), mysql_stmt_error(s.get())) + " in: " +
+                                                 first_line(sql))).errors();
     cached = std::move(s);
     return cached.get();
   }
@@ -849,7 +861,7 @@ class MysqlStore final : public SqlStoreBase {
     for (std::size_t i = 0; i < params.size(); ++i)
       if (auto why = p.set(i, params[i])) return make_error(*why);
     if (params.size() && mysql_stmt_bind_param(s, p.data())) return make_error(mysql_stmt_error(s));
-    if (mysql_stmt_execute(s)) return make_error(mysql_stmt_error(s));
+    if (mysql_stmt_execute(s)) return make_error(stmt_error(s));
     Status out = ok_status();
     if (!reads.empty()) {
       Results r;
@@ -875,7 +887,7 @@ class MysqlStore final : public SqlStoreBase {
     if (mysql_stmt_bind_param(s, p.data())) return make_error(mysql_stmt_error(s));
     if (mysql_stmt_execute(s)) {
       last_errno_ = mysql_stmt_errno(s);
-      return make_error(mysql_stmt_error(s));
+      return make_error(stmt_error(s));
     }
     return static_cast<std::uint64_t>(mysql_stmt_affected_rows(s));
   }
@@ -965,7 +977,7 @@ class MysqlStore final : public SqlStoreBase {
     }
     if (mysql_stmt_bind_param(*s, p.data())) return fail(error_at(t, "insert into", "", mysql_stmt_error(*s)));
     if (mysql_stmt_execute(*s)) {
-      const std::string why = mysql_stmt_error(*s);
+      const std::string why = stmt_error(*s);
       std::string key;
       // "Duplicate entry 'KEY' for key 'mp_key'": the key is in the message;
       // "... at row N": the row of this statement.
@@ -1089,7 +1101,35 @@ class MysqlStore final : public SqlStoreBase {
     return ok_status();
   }
 
+  std::string stmt_error(MYSQL_STMT* s) { return explained(mysql_stmt_errno(s), mysql_stmt_error(s)); }
+  // The server's message, and what it means for the transaction.
+  //
+  // ER_LOCK_DEADLOCK is what InnoDB says to a deadlock's victim and what
+  // Galera says to a transaction that failed certification at COMMIT or
+  // was aborted by a replicated write of another node ("brute force"
+  // abort, reported by the next statement, whichever it is): the
+  // transaction is rolled back whole, and running it again may succeed
+  // (conflicted()).
+  //
+  // A lost connection (the server or its node died, a network cut) ends the
+  // session: the server rolls back the write transaction it had open, unless
+  // it was lost during COMMIT. Every later error of this store (the caller
+  // may go on, and its last error is the one a person reads) says which.
+  std::string explained(unsigned code, std::string why) {
+    if (code == ER_LOCK_DEADLOCK) {
+      conflicted_ = true;
+      return why + " (another writer's conflicting commit came first; in a Galera cluster, a certification "
+                   "conflict: this transaction was rolled back whole)";
+    }
+    if (code != CR_SERVER_GONE_ERROR && code != CR_SERVER_LOST) return why;
+    if (!lost_note_ && tx_ == TxState::write)
+      lost_note_ = " (the connection to the server was lost during a write transaction: the server rolls it back, "
+                   "nothing of it was written)";
+    return why + lost_note_.value_or("");
+  }
   MYSQL* conn_;
+  bool conflicted_ = false;
+  std::optional<std::string> lost_note_;  // explained()
   std::map<std::string, StmtPtr> stmts_;  // by "table index:operation"
   std::vector<Marks> marks_;              // parallel to tables_
   unsigned last_errno_ = 0;
@@ -1136,6 +1176,20 @@ Result<std::unique_ptr<Store>> open_mysql_store(StoreUrl url, const OpenOptions&
       "ERROR_FOR_DIVISION_BY_ZERO', SESSION foreign_key_checks = 0, SESSION autocommit = 1";
   if (mysql_query(conn, setup) != 0)
     return make_error("cannot set up MySQL store " + url.display + ": " + mysql_error(conn));
+  // A Galera node applies other nodes' commits a little after they are
+  // certified: a dump through node 3 right after a load through node 1
+  // could miss its end. wsrep_sync_wait = 1 makes reads (and the start of
+  // a snapshot) wait until this node has applied every commit the cluster
+  // made before them: causal reads, as on one server.
+  if (mysql_query(conn, "SELECT @@global.wsrep_on") == 0) {
+    bool galera = false;
+    if (MYSQL_RES* r = mysql_store_result(conn)) {
+      if (MYSQL_ROW row = mysql_fetch_row(r); row && row[0]) galera = std::string_view(row[0]) == "1";
+      mysql_free_result(r);
+    }
+    if (galera && mysql_query(conn, "SET SESSION wsrep_sync_wait = 1") != 0)
+      return make_error("cannot set up MySQL store " + url.display + " (a Galera node): " + mysql_error(conn));
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
