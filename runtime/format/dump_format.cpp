@@ -496,8 +496,16 @@ class TreeReader : public DumpReader {
       Value h = *v;
       h.set("metaport", "dump");
       if (auto s = check_header(h, meta, header_); !s) return s;
+    } else if (layout_->recognizes(dir_)) {
+      header_.from_metaport = false;  // an export another program wrote (Metabase's, a git checkout of one)
     } else {
-      header_.from_metaport = false;  // a Representation Format folder written by another tool
+      // Without it the version the files were written for is a guess, and
+      // a guess made silently loads an old tree as if it were current.
+      return make_error(dir_ + ": no metaport.yaml, and its files are not a " + header_.schema +
+                        " tree another program writes: add " + meta + " saying what it holds, e.g.\n  format: " +
+                        std::to_string(kFormatVersion) + "\n  schema: " + header_.schema + "\n  version: " +
+                        std::to_string(header_.version) +
+                        "\n(the schema version the files were written for; `schema --lock` lists every version)");
     }
     for (auto it = fs::recursive_directory_iterator(dir_, fs::directory_options::skip_permission_denied, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {

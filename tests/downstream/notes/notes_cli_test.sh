@@ -22,6 +22,24 @@ grep -q 'replies_to: NoteFirst000000000001' tree/note/re__ideas.yaml
 "$bin" dump sqlite://a.db a.jsonl
 "$bin" dump sqlite://b.db b.jsonl
 cmp a.jsonl b.jsonl
+# A tree without metaport.yaml: which version its files were written for is
+# not guessed; the load refuses it (exit 1), says what to add, loads nothing.
+cp -r tree bare && rm bare/metaport.yaml
+"$bin" init sqlite://d.db
+set +e
+"$bin" load sqlite://d.db bare > bare.txt 2>&1
+rc=$?
+set -e
+test "$rc" -eq 1
+grep -q 'no metaport.yaml' bare.txt
+grep -q 'schema: notes' bare.txt
+"$bin" dump sqlite://d.db d.jsonl
+test "$(grep -c '"kind"' d.jsonl)" -eq 0
+# With the file the message asks for, the same tree loads.
+printf 'format: 1\nschema: notes\nversion: %s\n' "$(sed -n 's/^version: //p' tree/metaport.yaml)" > bare/metaport.yaml
+"$bin" load sqlite://d.db bare >/dev/null
+"$bin" dump sqlite://d.db d.jsonl
+cmp a.jsonl d.jsonl
 # A dangling reference is a data problem: exit 1, nothing written.
 sed 's/replies_to: NoteFirst000000000001/replies_to: NoteMissing0000000001/' "$sample" > bad.yaml
 "$bin" init sqlite://c.db
