@@ -368,7 +368,8 @@ TEST_P(DbTest, ContentMadeThroughTheApiDumpsAsTheSameContentLoaded) {
          "---\nkind: Dataset\nentity:\n"
          "  entity_id: " << id('D', 1) << "\n  name: orders\n  team: " << id('T', 1) << "\n"
          "  derived_from: null\n  columns: []\n  labels: {}\n  column_count: 0\n  description: one row per order\n"
-         "---\nkind: Team\nentity:\n  entity_id: " << id('T', 2) << "\n  name: Ops\n  token: tok-2\n";
+         "---\nkind: Team\nentity:\n  entity_id: " << id('T', 2) << "\n  name: Ops\n  token: tok-2\n"
+         "---\nmetaport: end\ncounts:\n  Dataset: 2\n  Team: 2\ntotal: 4\n";
   }
   metaport::testing::FreshStore other(GetParam(), "loaded");
   {
