@@ -5,8 +5,8 @@
 //   bazel run --config=opt //bench:yaml_codec_bench
 //
 // items_per_second is documents per second on one core. The tree dump needs
-// >= 20k entities/s and the tree load >= 10k/s overall (DESIGN.md, the
-// issue), so a codec must leave most of that budget to the rest (files,
+// >= 20k entities/s and the tree load >= 10k/s overall (the targets of
+// docs/performance.md), so a codec must leave most of that budget to the rest (files,
 // decoding into structs, validation). Figures and discussion: docs/yaml.md.
 #include <benchmark/benchmark.h>
 #include <yaml-cpp/yaml.h>

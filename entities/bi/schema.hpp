@@ -95,7 +95,7 @@ struct Schema {
   static constexpr std::string_view user_kind = "User";         // --user EMAIL
   static constexpr std::string_view scope_kind = "Collection";  // --collection ID
 
-  // References missing on both sides (DESIGN §5): users become placeholders
+  // References missing on both sides (docs/loading.md): users become placeholders
   // (Metabase attributes content the same way); the data model only with
   // --stub-missing (as Metabase Remote Sync stubs a missing database).
   static metaport::StubPolicy stub_policy(std::string_view kind) {

@@ -1,5 +1,5 @@
 // bi's version history and the upgrade steps between its versions
-// (DESIGN §6; docs/changing-your-schema.md tells the whole story):
+// (docs/changing-your-schema.md tells the whole story):
 //
 //   1  Metabase's older serialization: a Card says `dataset: true|false`
 //      (model or question), a Dashboard lists its `ordered_cards`, and every

@@ -9,7 +9,7 @@
 //     static std::vector<metaport::LayoutChoice> layouts();  // optional: named tree layouts, the default first
 //     // optional: members a closed kind carries through unchanged (KindInfo::carried), by kind
 //     static std::vector<std::pair<std::string, std::vector<std::string>>> carried_members();
-//     // optional: placeholders for references missing on both sides (DESIGN §5)
+//     // optional: placeholders for references missing on both sides (docs/loading.md)
 //     static metaport::StubPolicy stub_policy(std::string_view kind);
 //     static std::optional<metaport::Value> make_stub(std::string_view kind, const metaport::Key& key);
 //     static constexpr std::string_view user_kind = "User";         // the kind `--user EMAIL` names

@@ -2,7 +2,7 @@
 // space and next free inode), which a dump carries but a restore must not
 // trust. `load --restore` hands every entity it loads to the schema's Totals,
 // reads the dumped records of the kinds it computes (they must still be
-// valid), and writes the recomputed ones instead (DESIGN §5: "derived fields
+// valid), and writes the recomputed ones instead (docs/loading.md: "derived fields
 // and counters are recomputed").
 //
 //   struct MySchema {

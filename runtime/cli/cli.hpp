@@ -1,4 +1,4 @@
-// The command line of a schema's binary (DESIGN §8, a contract):
+// The command line of a schema's binary (docs/commands/README.md; a contract):
 //   metaport_<schema> COMMAND [ARGS]   (./metaport SCHEMA COMMAND [ARGS])
 // Exit status: 0 success; 1 data problems (validation, failed entities,
 // version refused); 2 usage errors (bad flags, bad URL, unreadable path).

@@ -1,4 +1,4 @@
-// Dumping a store (DESIGN §4): one consistent snapshot, records streamed to
+// Dumping a store (docs/commands/dump.md): one consistent snapshot, records streamed to
 // the writer as they are read (bounded memory), in dependency order: kinds in
 // the schema's order, within a kind by key, containers before their contents
 // when a kind contains itself (collections in collections).

@@ -1,4 +1,4 @@
-// Loading a dump into a store (DESIGN §5). Two phases:
+// Loading a dump into a store (docs/loading.md). Two phases:
 //   plan   read every record, decode it strictly, find its references, match
 //          identities against the store, decide create / update / skip, and
 //          find every failure (missing or failed references, duplicates,

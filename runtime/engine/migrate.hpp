@@ -1,5 +1,5 @@
 // migrate: bring a store's tables from the schema version it was created at
-// to the current one (DESIGN §6). The old version's shape comes from the
+// to the current one (docs/changing-your-schema.md). The old version's shape comes from the
 // schema.lock history compiled into the binary, so no old code is needed:
 //   1. a backup dump of the store as it is (every kind, secrets in clear),
 //      written and synced before anything changes, and named in the report;

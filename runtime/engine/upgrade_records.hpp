@@ -1,5 +1,5 @@
 // Reading an older dump as if it were of the current version: every record
-// goes through the schema's upgrade steps (DESIGN §6). Used by `upgrade`,
+// goes through the schema's upgrade steps (docs/changing-your-schema.md). Used by `upgrade`,
 // `diff` and `validate`-like readers that work record by record; the loader
 // runs the same steps inside its parallel decoding.
 #pragma once

@@ -1,4 +1,4 @@
-// The three dump formats (DESIGN §4, contract for names and layout):
+// The three dump formats (docs/commands/dump.md; names and layout are a contract):
 //   tree   a directory, one YAML file per entity, placed by the schema's
 //          Layout, plus metaport.yaml (format, schema, version) at the top;
 //   yaml   one YAML stream: a header document, one document per entity

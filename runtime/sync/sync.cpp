@@ -438,7 +438,7 @@ class Runner {
     if (s.state->clear(lc.settled)) (void)s.store->commit();
   }
   int refuse_unsynced(const LocalChanges& lc, const std::string& what, const std::string& advice) {
-    // "unsynced local changes" whatever the count: scripts look for it (DESIGN §9).
+    // "unsynced local changes" whatever the count: scripts look for it (docs/sync.md).
     std::fprintf(err_, "error: %s: unsynced local changes (%zu):\n", what.c_str(), lc.changes.size());
     list_changes(lc.changes, err_);
     std::fprintf(err_, "%s\n", advice.c_str());

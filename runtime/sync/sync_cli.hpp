@@ -1,5 +1,5 @@
 // `metaport SCHEMA sync connect|status|push|pull|branch|watch` on a CLI11
-// app: the flags of DESIGN §9 (docs/sync.md), handed to Sync.
+// app: the flags of docs/sync.md, handed to Sync.
 #pragma once
 #include <CLI/CLI.hpp>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# validate and diff as real processes (DESIGN §6): every problem of a dump
+# validate and diff as real processes (docs/changing-your-schema.md): every problem of a dump
 # listed with file:line, entity and field path; duplicates; containment
 # cycles; references checked inside the dump or against a store; entity-level
 # diffs of dumps and stores, for a person and (--json) for a program.

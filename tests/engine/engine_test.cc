@@ -1,5 +1,5 @@
 // The dump/load engine against real stores, SQLite and PostgreSQL alike:
-// every load rule of DESIGN §5 and the dump rules of §4, on the small `lib`
+// every load rule of docs/loading.md and the dump rules of docs/commands/dump.md, on the small `lib`
 // schema (tests/engine/library_schema.hpp).
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Old dumps under the current bi binary, as real processes (DESIGN §6):
+# Old dumps under the current bi binary, as real processes (docs/changing-your-schema.md):
 # every golden dump of versions 1 and 2 (tree and JSON lines) loads into a
 # fresh store with no failure; `upgrade` rewrites it so that loading the
 # result gives exactly the same store; upgraded trees pass Metabase's
