@@ -29,7 +29,12 @@ void fuzz_one(std::string_view input) {
   const std::string secret = input.rfind("sqlite:", 0) == 0 ? std::string() : password_part(input);
   if (!u) {
     if (u.errors().list().empty()) std::abort();
-    if (!secret.empty() && u.errors().to_string().find(secret) != std::string::npos) std::abort();
+    // The forms the message lists as help (mysql://USER:PASSWORD@HOST...)
+    // are not the URL's: a URL spelling the same text is not shown by them.
+    std::string message = u.errors().to_string();
+    const std::string forms = metaport::store::store_url_forms();
+    for (auto p = message.find(forms); p != std::string::npos; p = message.find(forms, p)) message.erase(p, forms.size());
+    if (!secret.empty() && message.find(secret) != std::string::npos) std::abort();
     return;
   }
   if (!secret.empty() && u->display.find(secret) != std::string::npos) std::abort();
