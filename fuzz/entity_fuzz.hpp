@@ -18,6 +18,11 @@ namespace fuzz {
   std::fprintf(stderr, "%s\nfirst:  %s\nsecond: %s\n", what, metaport::json::write(a).c_str(), metaport::json::write(b).c_str());
   std::abort();
 }
+// Equal documents; a NaN (`.nan` in YAML) equals itself here, as it does in
+// the text both spell.
+inline bool same(const metaport::Value& a, const metaport::Value& b) {
+  return a == b || metaport::yaml::write(a) == metaport::yaml::write(b);
+}
 inline bool decode(const metaport::KindInfo& k, const metaport::Value& doc, metaport::Entity& out) {
   metaport::Errors errors;
   const bool ok = k.normalize(k, doc, metaport::DecodeOptions{}, out, errors);
@@ -30,15 +35,19 @@ inline void check_fixpoint(const metaport::KindInfo& kind, const metaport::Entit
   using namespace metaport;
   Entity again;
   if (!decode(kind, e.value, again)) fail("the canonical document does not decode", e.value, Value());
-  if (!(again.value == e.value) || !(again.key == e.key)) fail("decoding is not a fixpoint", e.value, again.value);
+  if (!same(again.value, e.value) || !(again.key == e.key)) fail("decoding is not a fixpoint", e.value, again.value);
   auto from_yaml = yaml::parse(yaml::write(e.value));
   Entity via_yaml;
   if (!from_yaml || !decode(kind, *from_yaml, via_yaml)) fail("its YAML does not decode", e.value, Value());
-  if (!(via_yaml.value == e.value)) fail("its YAML decodes to another document", e.value, via_yaml.value);
+  if (!same(via_yaml.value, e.value)) fail("its YAML decodes to another document", e.value, via_yaml.value);
+  // JSON has no NaN or infinity (json.hpp writes null): the JSON leg is for
+  // documents without them.
+  const std::string as_yaml = yaml::write(e.value);
+  if (as_yaml.find(".nan") != std::string::npos || as_yaml.find(".inf") != std::string::npos) return;
   auto from_json = json::parse(json::write(e.value));
   Entity via_json;
   if (!from_json || !decode(kind, *from_json, via_json)) fail("its JSON does not decode", e.value, Value());
-  if (!(via_json.value == e.value)) fail("its JSON decodes to another document", e.value, via_json.value);
+  if (!same(via_json.value, e.value)) fail("its JSON decodes to another document", e.value, via_json.value);
 }
 // The first byte picks the kind (schema order), the rest is one YAML
 // document, as a tree file holds it.
