@@ -110,10 +110,18 @@ Result<StoreUrl> parse_store_url(std::string_view url) {
   const Backend* b = find_backend(url.substr(0, sep));
   if (!b) return make_error("unsupported store URL '" + mask_password(url) + "': expected " + store_url_forms());
   auto parsed = b->parse(url);
-  if (parsed) {
-    parsed->dialect = b->dialect;
-    parsed->scheme = std::string(url.substr(0, sep));
+  if (!parsed) {
+    // A backend's reason may quote any part of the URL, and the password
+    // may appear there again: masked here, once for every engine.
+    Errors masked;
+    for (Error e : parsed.errors().list()) {
+      e.message = mask_password_in(std::move(e.message), url);
+      masked.add(std::move(e));
+    }
+    return masked;
   }
+  parsed->dialect = b->dialect;
+  parsed->scheme = std::string(url.substr(0, sep));
   return parsed;
 }
 

@@ -54,10 +54,7 @@ std::optional<std::string> percent_decode(std::string_view s) {
 // mysql://[user[:password]@][host][:port]/db[?socket=PATH&connect_timeout=N&ssl=required|verify]
 Result<Target> parse_target(std::string_view url) {
   const std::string display = mask_password(url);
-  // `why` may quote a part of the URL that holds the password again.
-  auto bad = [&](const std::string& why) {
-    return make_error("bad store URL '" + display + "': " + mask_password_in(why, url));
-  };
+  auto bad = [&](const std::string& why) { return make_error("bad store URL '" + display + "': " + why); };
   const auto sep = url.find("://");
   std::string_view rest = url.substr(sep + 3), query;
   if (auto q = rest.find('?'); q != std::string_view::npos) {

@@ -894,8 +894,8 @@ Result<StoreUrl> parse_postgres_url(std::string_view url) {
   if (!opts) {
     std::string msg = err ? err : "out of memory";
     if (err) PQfreemem(err);
-    // libpq may quote the URL's password back: masked wherever it appears.
-    return make_error("bad store URL '" + out.display + "': " + trim(mask_password_in(msg, url)));
+    // libpq may quote the URL's password back: parse_store_url masks it.
+    return make_error("bad store URL '" + out.display + "': " + trim(msg));
   }
   PQconninfoFree(opts);
   return out;
