@@ -28,6 +28,8 @@ TEST(Demo, RunsEndToEndAndExitsZero) {
                            "8. dump production", "9. git: staging pushes", "10. git: production joins",
                            "11. git: staging pushes", "12. git: production pulls", "13. git: production", "demo OK"})
     EXPECT_NE(out.find(step), std::string::npos) << step;
+  // Step 5 goes through the typed store API, as a service's own code would.
+  EXPECT_NE(out.find("2 updated through the store API"), std::string::npos) << out;
   // The diff shows the two changes.
   EXPECT_NE(out.find("+name: Operations health (weekly)"), std::string::npos) << out;
   EXPECT_NE(out.find("-name: Operations health"), std::string::npos) << out;
