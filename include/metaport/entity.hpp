@@ -5,6 +5,7 @@
 // instantiated once per schema (in the generated registration unit).
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "metaport/codec.hpp"
 #include "metaport/key.hpp"
@@ -34,6 +35,16 @@ struct Origin {
     if (where.empty()) return path;
     if (path.empty()) return where;
     return where + (path[0] == '[' ? "" : ".") + path;
+  }
+  // An error about this record, placed: the record's file and line, and the
+  // member's path as a path in the file, wherever the error does not say
+  // them already; `entity` (kind, or kind and key) likewise.
+  Error place(Error e, std::string_view entity = {}) const {
+    if (e.file.empty()) e.file = file;
+    if (!e.mark.known()) e.mark = mark;
+    e.path = path_in_file(e.path);
+    if (e.entity.empty()) e.entity = std::string(entity);
+    return e;
   }
 };
 

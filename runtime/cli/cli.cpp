@@ -16,8 +16,7 @@
 #include "runtime/engine/sealed_secrets.hpp"
 #include "runtime/engine/dump.hpp"
 #include "runtime/engine/migrate.hpp"
-#include "runtime/engine/present.hpp"
-#include "runtime/engine/upgrade_records.hpp"
+#include "runtime/engine/upgrade.hpp"
 #include "runtime/engine/progress.hpp"
 #include "runtime/format/dump_format.hpp"
 #include "runtime/store/backend.hpp"
@@ -402,74 +401,20 @@ int cmd_upgrade(const SchemaInfo& schema, const std::string& in, const std::stri
   auto open_in = [&]() { return format::open_dump(in, schema); };
   auto reader = open_in();
   if (!reader) { print_errors(reader.errors()); return open_failure_status(in); }
-  const int from = (*reader)->header().version;
   Result<std::unique_ptr<format::DumpWriter>> w =
       *f == format::Format::tree ? format::make_tree_writer(out, schema.layout()) : format::make_stream_writer(*f, out);
   if (!w) { print_errors(w.errors()); return kUsage; }
-  // Each pass: every record upgraded and normalized, handed to `each`.
-  auto pass = [&](format::DumpReader& rd, const std::function<Status(const Entity&)>& each) -> Errors {
-    Errors errors;
-    engine::UpgradedRecords recs(schema, rd);
-    if (auto s = recs.check(); !s) return s.errors();
-    format::Record r;
-    while (recs.next(r, errors)) {
-      const KindInfo* k = schema.find(r.kind);
-      if (!k) {
-        errors.add(Error{"unknown kind '" + r.kind + "'", {}, r.origin.mark, r.origin.file, {}});
-        continue;
-      }
-      if (!r.problems.empty()) {
-        errors.append(r.problems);
-        continue;
-      }
-      Entity e;
-      Errors de;
-      DecodeOptions o;
-      o.keep_unknown = true;  // carried through unchanged
-      if (!k->normalize(*k, r.doc, o, e, de)) {
-        for (auto x : de.list()) {
-          if (x.file.empty()) x.file = r.origin.file;
-          if (!x.mark.known()) x.mark = r.origin.mark;
-          x.entity = k->name;
-          errors.add(x);
-        }
-        continue;
-      }
-      if (auto s = each(e); !s) for (const auto& x : s.errors().list()) errors.add(x);
-    }
-    if (auto s = recs.finish(); !s) for (const auto& x : s.errors().list()) errors.add(x);
-    return errors;
-  };
-  if ((*w)->needs_index()) {
-    Errors errs = pass(**reader, [&](const Entity& e) { (*w)->index(e); return ok_status(); });
-    if (!errs.empty()) {
-      print_errors(errs);
-      std::fprintf(stderr, "nothing was written to %s\n", out.c_str());
-      return kDataProblem;
-    }
-    reader = open_in();
-    if (!reader) { print_errors(reader.errors()); return kUsage; }
-  }
-  format::DumpHeader h;
-  h.schema = schema.name;
-  h.version = schema.version;
-  h.secrets_kept = (*reader)->header().secrets_kept;  // the secrets pass through as they came
-  if (auto s = (*w)->begin(h); !s) { print_errors(s.errors()); return kUsage; }
-  format::Counts counts;
-  Errors errs = pass(**reader, [&](const Entity& e) {
-    ++counts[e.kind->name];
-    return (*w)->write(e, engine::present(e, /*keep_secrets=*/true));
-  });
-  if (!errs.empty()) {
-    print_errors(errs);
+  auto done = engine::upgrade_dump(schema, std::move(*reader), open_in, **w);
+  if (!done) { print_errors(done.errors()); return kUsage; }
+  if (!done->problems.empty()) {
+    print_errors(done->problems);
     std::fprintf(stderr, "nothing was written to %s\n", out.c_str());
     return kDataProblem;
   }
-  if (auto s = (*w)->finish(counts); !s) { print_errors(s.errors()); return kUsage; }
   std::size_t total = 0;
-  for (const auto& [k, n] : counts) total += n;
-  std::fprintf(stderr, "%s: %zu entities, %s version %d -> %d, written to %s\n", in.c_str(), total, schema.name.c_str(), from,
-               schema.version, out.c_str());
+  for (const auto& [k, n] : done->counts) total += n;
+  std::fprintf(stderr, "%s: %zu entities, %s version %d -> %d, written to %s\n", in.c_str(), total, schema.name.c_str(),
+               done->from, schema.version, out.c_str());
   return kOk;
 }
 

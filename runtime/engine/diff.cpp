@@ -66,30 +66,17 @@ Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Sides& si
     return out;
   }
   format::Record rec;
+  Entity e;
   Errors errors;
   std::string text;
-  for (;;) {
-    bool more = r.next(rec, errors);
-    if (!more) break;
-    const KindInfo* k = schema.find(rec.kind);
-    if (!k) {
-      errors.add(Error{"unknown kind '" + rec.kind + "'", {}, rec.origin.mark, rec.origin.file, {}});
-      continue;
-    }
-    if (!rec.problems.empty()) {
-      errors.append(rec.problems);
-      continue;
-    }
-    Entity e;
-    Errors de;
-    DecodeOptions o;
-    o.keep_unknown = true;  // unknown members are part of what differs
+  DecodeOptions o;
+  o.keep_unknown = true;  // unknown members are part of what differs
+  auto open_sealed = [&](const KindInfo& k, Value& doc, Errors& de) {
     std::size_t sealed = 0;
-    if (secrets) open_secrets(*k, rec.doc, secrets, de, sealed);  // decoded in clear, compared sealed again
-    if (!de.empty() || !k->normalize(*k, rec.doc, o, e, de)) {
-      for (auto x : de.list()) { if (x.file.empty()) x.file = rec.origin.file; errors.add(x); }
-      continue;
-    }
+    if (secrets) open_secrets(k, doc, secrets, de, sealed);  // decoded in clear, compared sealed again
+  };
+  while (r.next_entity(rec, e, errors, o, open_sealed)) {
+    const KindInfo* k = e.kind;
     if (secrets) seal_secrets(*k, e.value, *secrets);
     apply_unknowns(e.value, e.unknowns);
     text.clear();
@@ -103,7 +90,7 @@ Status read_side(const SchemaInfo& schema, format::DumpReader& reader, Sides& si
     if (!fresh) return fresh.errors();
     if (!*fresh) errors.add(Error{"duplicate " + k->name + " " + e.key.str(), {}, rec.origin.mark, rec.origin.file, {}});
   }
-  if (auto s = r.finish(); !s) for (const auto& e : s.errors().list()) errors.add(e);
+  if (auto s = r.finish(); !s) for (const auto& x : s.errors().list()) errors.add(x);
   if (!errors.empty()) return errors;
   return sides.spool[side].flush();
 }

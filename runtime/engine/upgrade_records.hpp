@@ -4,6 +4,7 @@
 // runs the same steps inside its parallel decoding.
 #pragma once
 #include <deque>
+#include <functional>
 
 #include "metaport/schema.hpp"
 #include "metaport/upgrade.hpp"
@@ -39,16 +40,39 @@ class UpgradedRecords {
       Errors step_errors;
       if (!upgrade_record(schema_.upgrades, from(), schema_.version, UpgradeRecord{r.kind, std::move(r.doc)}, up,
                           step_errors)) {
-        for (auto e : step_errors.list()) {
-          if (e.file.empty()) e.file = r.origin.file;
-          if (!e.mark.known()) e.mark = r.origin.mark;
-          if (e.entity.empty()) e.entity = r.kind;
-          errors.add(std::move(e));
-        }
+        for (const auto& e : step_errors.list()) errors.add(r.origin.place(e, r.kind));
         continue;
       }
       for (auto& u : up) queue_.push_back(format::Record{std::move(u.kind), std::move(u.doc), r.origin});
     }
+  }
+
+  // The next record, upgraded and decoded into its kind's entity
+  // (KindInfo::normalize: strict decoding, derived members recomputed).
+  // A record that fails (a kind the schema lacks, the reader's own problems,
+  // decoding errors) adds its errors, placed at the record, and reading goes
+  // on. `before_decode` may change the document first (diff opens sealed
+  // secrets there); errors it adds fail the record.
+  using BeforeDecode = std::function<void(const KindInfo&, Value& doc, Errors&)>;
+  bool next_entity(format::Record& rec, Entity& e, Errors& errors, const DecodeOptions& options,
+                   const BeforeDecode& before_decode = {}) {
+    while (next(rec, errors)) {
+      const KindInfo* k = schema_.find(rec.kind);
+      if (!k) {
+        errors.add(rec.origin.place(Error{"unknown kind '" + rec.kind + "'", {}, {}, {}, {}}));
+        continue;
+      }
+      if (!rec.problems.empty()) {
+        errors.append(rec.problems);
+        continue;
+      }
+      Errors de;
+      if (before_decode) before_decode(*k, rec.doc, de);
+      e = Entity{};
+      if (de.empty() && k->normalize(*k, rec.doc, options, e, de)) return true;
+      for (const auto& x : de.list()) errors.add(rec.origin.place(x, k->name));
+    }
+    return false;
   }
   Status finish() { return reader_.finish(); }
 
