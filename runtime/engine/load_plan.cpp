@@ -394,10 +394,8 @@ Status Loader::fail(std::int64_t r, Error e) {
 }
 
 Status Loader::fail(std::int64_t r, const SpoolRecord& rec, Error e) {
-  if (e.file.empty()) e.file = rec.origin.file;
-  if (!e.mark.known()) e.mark = locate(rec.origin, e.path);
-  if (!e.mark.known()) e.mark = rec.origin.mark;
-  e.path = rec.origin.path_in_file(e.path);
+  if (!e.mark.known()) e.mark = locate(rec.origin, e.path);  // the member's own line, when the file says
+  e = rec.origin.place(std::move(e));
   auto& ins = plan_->stmt("INSERT INTO err(r, message, path, file, line, col, entity) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   ins.bind(1, r).bind(2, e.message).bind(3, e.path).bind(4, e.file);
   ins.bind(5, static_cast<std::int64_t>(e.mark.line)).bind(6, static_cast<std::int64_t>(e.mark.col)).bind(7, e.entity);

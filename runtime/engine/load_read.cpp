@@ -176,12 +176,7 @@ Status Loader::accept_entity(Prepared& p) {
   const KindInfo& kind = *schema_.kinds[static_cast<std::size_t>(p.kind)];
   if (!p.errors.empty()) {
     std::vector<Error> errs;
-    for (auto err : p.errors.list()) {
-      if (err.file.empty()) err.file = p.origin.file;
-      if (!err.mark.known()) err.mark = p.origin.mark;  // JSON lines: the record's line
-      err.path = p.origin.path_in_file(err.path);
-      errs.push_back(std::move(err));
-    }
+    for (const auto& err : p.errors.list()) errs.push_back(p.origin.place(err));  // JSON lines: the record's line
     if (p.errors.dropped())
       errs.push_back(Error{"... and " + std::to_string(p.errors.dropped()) + " more problems", {}, {}, p.origin.file, {}});
     ++report_.kinds[kind.name].failed;
