@@ -99,6 +99,7 @@ bool RowJson::append(const store::Row& row, std::string& out) {
         break;
       case ColumnType::Double:
         if (!s.is_int() && !s.is_double()) return decline();
+        if (s.is_double() && !std::isfinite(s.as_double())) return decline();  // the Value path refuses it, with its place
         break;
       case ColumnType::Text: case ColumnType::Json:
         if (!s.is_text()) return decline();

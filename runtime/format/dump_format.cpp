@@ -72,6 +72,16 @@ class StreamWriter : public DumpWriter {
   Status write(const Entity& e, const Value& doc) override {
     buf_.clear();
     if (f_ == Format::jsonl) {
+      // JSON would spell NaN and infinity null, and the dump would load back
+      // as something else: refused, with the entity and the field path.
+      if (auto bad = json::find_non_finite(doc)) {
+        Error err = make_error(std::string("holds ") + bad->what +
+                                   ", which JSON cannot spell: a jsonl dump cannot hold it (a YAML dump, a .yaml file "
+                                   "or a tree, writes it as .nan or .inf)",
+                               bad->path);
+        err.entity = e.kind->name + " " + e.key.str();
+        return err;
+      }
       buf_ += "{\"kind\":";
       json::write_string(buf_, e.kind->name);
       buf_ += ",\"entity\":";

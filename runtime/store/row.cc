@@ -110,6 +110,11 @@ Result<EntityRow> row_from_entity(const TableDesc& t, const Entity& e, const Ref
         row[i] = SqlValue(v->as_string());
         break;
       case ColumnType::Json:
+        // A JSON column would hold NaN or infinity as null: refused, as NaN
+        // is in a number column.
+        if (auto bad = json::find_non_finite(*v))
+          return member_error(t, key, f, std::string(bad->what) + (bad->path.empty() ? "" : " at " + bad->path) +
+                                             " cannot be stored (JSON, the column's type, has no such number)");
         if (t.redacted_paths != TableDesc::npos && f.type.holds_secret()) {
           Value copy = *v;  // the markers become null, their paths listed
           take_redacted(f.type, copy, f.name, redacted_paths);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "metaport/format/json.hpp"
+#include "metaport/format/yaml_reader.hpp"
 #include "tests/format/format_test_util.hpp"
 #include "tests/format/yaml_cases.hpp"
 
@@ -113,6 +114,23 @@ TEST(Json, DuplicateKeysAreErrorsWithTheirPath) {
   auto top = json::parse(R"([0, {"x":1,"x":1}])");
   ASSERT_FALSE(top.ok());
   EXPECT_EQ(top.errors().list()[0].path, "[1].x");
+}
+
+
+// JSON has no NaN or infinity: find_non_finite names the first one, at any
+// depth, so that a jsonl dump and a JSON column can refuse it with its place.
+TEST(Json, NonFiniteNumbersAreFoundWithTheirPath) {
+  auto doc = yaml::parse("a: 1.5\nb:\n  c:\n  - 1\n  - x: -.inf\nd: .nan\n");
+  ASSERT_TRUE(doc.ok());
+  auto bad = json::find_non_finite(*doc);
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->path, "b.c[1].x");
+  EXPECT_STREQ(bad->what, "-infinity");
+  EXPECT_STREQ(json::find_non_finite(Value(std::nan("")))->what, "NaN");
+  EXPECT_EQ(json::find_non_finite(Value(std::nan("")))->path, "");
+  EXPECT_STREQ(json::find_non_finite(*yaml::parse("- [.inf]\n"))->what, "infinity");
+  EXPECT_EQ(json::find_non_finite(*yaml::parse("- [.inf]\n"))->path, "[0][0]");
+  EXPECT_FALSE(json::find_non_finite(*yaml::parse("a: [1.5, '.nan', {b: 1e300}]\n")).has_value());
 }
 
 }  // namespace

@@ -5,8 +5,11 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "metaport/format/yaml_reader.hpp"
+#include "metaport/format/yaml_snake_writer.hpp"
+#include "metaport/format/yaml_writer.hpp"
 #include "tests/format/format_test_util.hpp"
 
 namespace metaport::test {
@@ -180,6 +183,106 @@ TEST(YamlReader, BytesThatAreNotUtf8AreAnErrorWithTheirPlace) {
   EXPECT_EQ(r.errors().list().front().mark.line, 2u);
   EXPECT_EQ(r.errors().list().front().mark.col, 11u);
   EXPECT_TRUE(yaml::parse("name: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n").ok());  // café € 😀
+}
+
+
+// A string at every depth a document has: a top-level member, a member of a
+// nested map, a list item, a map inside a list, a list inside a list, a key.
+Value at_depth(const std::string& s) {
+  Value inner = Value::object();
+  inner.as_object().emplace_back("leaf", Value(s));
+  Value nested = Value::object();
+  nested.as_object().emplace_back("inner", std::move(inner));
+  Value item = Value::object();
+  item.as_object().emplace_back("k", Value(s));
+  Value sub = Value::array();
+  sub.as_array().push_back(Value(s));
+  Value list = Value::array();
+  list.as_array().push_back(Value(s));
+  list.as_array().push_back(std::move(item));
+  list.as_array().push_back(std::move(sub));
+  Value doc = Value::object();
+  doc.as_object().emplace_back("top", Value(s));
+  doc.as_object().emplace_back("nested", std::move(nested));
+  doc.as_object().emplace_back("list", std::move(list));
+  doc.as_object().emplace_back("key " + s, Value(1));
+  return doc;
+}
+
+// Unicode's other line breaks (NEL, LS, PS), the no-break space, and every
+// control character, alone and mixed: what the canonical writer writes reads
+// back the same through the fast reader and through yaml-cpp, and so does
+// what the SnakeYAML-style writer (serdes layout) writes, which spells NEL
+// "\N" and the no-break space "\_" (and does not single-quote NEL, LS, PS
+// or the trailing line breaks yaml-cpp would clip: yaml_snake_writer.hpp).
+TEST(YamlReader, LineBreaksAndControlsRoundTripThroughBothReadersAtDepth) {
+  const std::string nel = "\xc2\x85", ls = "\xe2\x80\xa8", ps = "\xe2\x80\xa9", nbsp = "\xc2\xa0";
+  std::vector<std::string> texts = {nel, "a" + nel + "b", "\x1f" + nel, nel + "\x1f" + nel + "\x01", ls, ps,
+                                    ls + "\x01" + ps, "x\n" + nel + "y", nbsp, "\x01" + nbsp, "\t" + nbsp + nel,
+                                    "\xef\xbb\xbf", "\xef\xbf\xbe", "\xef\xbf\xbf", "\x7f" + nel, "\n\n", "abc\n\n", "a\n\n\n"};
+  for (int c = 0; c < 0x20; ++c) {
+    texts.push_back(std::string(1, char(c)));
+    texts.push_back(std::string(1, char(c)) + nel + "z");
+  }
+  for (int c = 0x80; c < 0xa0; ++c) texts.push_back(std::string("\xc2") + char(c) + "\x1f");
+  for (const std::string& s : texts) {
+    const Value doc = at_depth(s);
+    const std::string canonical = yaml::write(doc);
+    auto fast = yaml::fast::try_parse(canonical);
+    ASSERT_TRUE(fast.has_value()) << canonical;
+    EXPECT_EQ(dump(*fast), dump(doc)) << canonical;
+    auto slow = yaml::parse_with_yaml_cpp(canonical);
+    ASSERT_TRUE(slow.ok()) << canonical << slow.errors().to_string();
+    EXPECT_EQ(dump(*slow), dump(doc)) << canonical;
+    const std::string snake = yaml::snake::write(doc);
+    auto from_snake = yaml::parse(snake);
+    ASSERT_TRUE(from_snake.ok()) << snake << from_snake.errors().to_string();
+    EXPECT_EQ(dump(*from_snake), dump(doc)) << snake;
+  }
+}
+
+// yaml-cpp 0.7 decodes "\N" and "\_" to the lone bytes 0x85 and 0xA0 (not
+// UTF-8, and written back as other characters): the reader puts U+0085 and
+// U+00A0 back, in values and keys, at any depth.
+TEST(YamlReader, NelAndNoBreakSpaceEscapesReadAsTheirCharacters) {
+  auto r = yaml::parse("\"k\\N\": \"a\\Nb\\_c\"\nn:\n  m:\n  - \"\\N\\x1F\"\n  - x: \"\\_\"\n");
+  ASSERT_TRUE(r.ok()) << r.errors().to_string();
+  EXPECT_EQ(dump(*r), "{\"k\\xc2\\x85\": s:\"a\\xc2\\x85b\\xc2\\xa0c\", \"n\": {\"m\": [s:\"\\xc2\\x85\\x1f\", {\"x\": s:\"\\xc2\\xa0\"}]}}");
+}
+
+// Found by fuzz/fs_entity_fuzz (regression input
+// fuzz/corpus/fs_entity_fuzz/crash-56ceae51...): yaml-cpp read a NUL in a
+// plain scalar as the start of an escape ("x<NUL>N" came back as "x" and a
+// lone 0x85 byte, which the writer then spelled as U+0085). YAML 1.2 allows
+// no control character raw but tab, line feed and carriage return: the
+// others, DEL, the C1 controls but NEL, U+FFFE and U+FFFF are errors at their
+// line and column, at any depth, through either reader. NEL, LS and PS are
+// content in YAML 1.2 (not line breaks) and read as such.
+TEST(YamlReader, CharactersYamlDoesNotAllowRawAreErrorsWithTheirPlace) {
+  struct Case {
+    std::string text;
+    unsigned line, col;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {std::string("a: x\0Ny\n", 8), 1, 5, "U+0000"},
+      {std::string("a:\n  b: \"x\0\"\n", 13), 2, 8, "U+0000"},
+      {"a:\n- ok\n- k: x\x1fy\n", 3, 7, "U+001F"},
+      {"- - '\x7f'\n", 1, 6, "U+007F"},
+      {"a: |\n  x\n  \xc2\x81\n", 3, 3, "U+0081"},
+      {"k\xef\xbf\xbe: 1\n", 1, 2, "U+FFFE"},
+  };
+  for (const Case& c : cases) {
+    auto r = yaml::parse(c.text);
+    const Error e = only_error(r);
+    EXPECT_NE(e.message.find(c.code), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("not printable"), std::string::npos) << e.message;
+    EXPECT_EQ(e.mark.line, c.line) << e.message;
+    EXPECT_EQ(e.mark.col, c.col) << e.message;
+  }
+  auto r = yaml::parse("a: x\xc2\x85y\nb:\n- \"\xe2\x80\xa8\"\n- |-\n  \xe2\x80\xa9\tz\n");
+  ASSERT_TRUE(r.ok()) << r.errors().to_string();
+  EXPECT_EQ(dump(*r), "{\"a\": s:\"x\\xc2\\x85y\", \"b\": [s:\"\\xe2\\x80\\xa8\", s:\"\\xe2\\x80\\xa9\\x09z\"]}");
 }
 
 }  // namespace

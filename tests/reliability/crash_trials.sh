@@ -3,7 +3,9 @@
 # After every kill the store must hold exactly the state before the load or
 # exactly the state after it (never anything between), and the same load run
 # again must succeed; a tree dump killed over an existing tree must leave the
-# old tree or the new one, never a mix. Every engine (SQLite, PostgreSQL,
+# old tree or the new one, never a mix; a production store's `sync pull`
+# killed must leave the content and the synced commit of before or of after,
+# and the next pull must succeed. Every engine (SQLite, PostgreSQL,
 # MySQL/MariaDB: tests/support/engines.inc).
 #
 #   crash_trials.sh [--trials N] [--size ENTITIES] [--bin METAPORT_BI]
@@ -122,11 +124,90 @@ dump_trial() {
   printf '%-8s %-12s kill at %5d ms of %5d ms: %s (%s)\n' "$engine" tree-dump "$delay" "$full" "$res" "$outcome"
 }
 
+# The branch production stores pull: a development store pushes the sample
+# (commit A), then the edited copy (commit B), to a bare repository. Each
+# trial points main back at A, makes a production store synced at A, moves
+# main to B and kills the store's `sync pull` of B.
+git init -q --bare -b main content.git
+dev="$(store sqlite dev)"
+"$bin" load "$dev" sample.jsonl >/dev/null 2>&1
+export METAPORT_GIT_CACHE="$work/git-cache/dev"
+"$bin" sync connect "$dev" content.git --mode development --author 'Dana Dev <dana@example.com>' >/dev/null 2>&1 &&
+  "$bin" sync push "$dev" -m 'the sample' >/dev/null 2>&1 || { echo "FAIL: sync push of the sample"; exit 1; }
+commit_a="$(git -C content.git rev-parse main)"
+"$bin" load "$dev" edited.jsonl --mode update >/dev/null 2>&1 &&
+  "$bin" sync push "$dev" -m 'every card renamed' >/dev/null 2>&1 || { echo "FAIL: sync push of the edit"; exit 1; }
+commit_b="$(git -C content.git rev-parse main)"
+[[ "$commit_a" != "$commit_b" ]] || { echo "FAIL: the edit made no commit"; exit 1; }
+
+# production ENGINE NAME -> the URL of a production store synced at commit A,
+# with its own git object cache (as a production server has).
+production() {
+  local url
+  url="$(store "$1" "$2")" || return 1
+  export METAPORT_GIT_CACHE="$work/git-cache/$2"
+  "$bin" sync connect "$url" content.git --mode production >/dev/null 2>&1 || return 1
+  "$bin" sync pull "$url" >/dev/null 2>&1 || return 1
+  printf '%s' "$url"
+}
+# The commit a store says it is synced with, and whether it sees no local change.
+synced_commit() { "$bin" sync status "$1" --json 2>/dev/null | grep -o '"synced_commit":"[0-9a-f]*"' | cut -d'"' -f4; }
+no_local_changes() { "$bin" sync status "$1" --json 2>/dev/null | grep -q '"changes":\[\]'; }
+
+# A production store's `sync pull` of B killed: the store holds A's content
+# and says it is synced at A, or B's content and B; the next pull succeeds.
+pull_trial() {
+  local engine="$1" store ref name t0 t1 full delay pid outcome res synced expect at
+  git -C content.git update-ref refs/heads/main "$commit_a"
+  name="p$RANDOM"
+  store="$(production "$engine" "$name")" && ref="$(production "$engine" "r$RANDOM")" ||
+    { echo "FAIL: production stores at A on $engine"; bad=$((bad + 1)); return; }
+  state "$store" before.jsonl
+  git -C content.git update-ref refs/heads/main "$commit_b"
+  t0=$(now_ms); "$bin" sync pull "$ref" >/dev/null 2>&1; t1=$(now_ms)
+  full=$((t1 - t0)); ((full > 0)) || full=1
+  state "$ref" after.jsonl
+  delay=$(( RANDOM % (full + full / 5 + 1) ))
+  export METAPORT_GIT_CACHE="$work/git-cache/$name"
+  "$bin" sync pull "$store" >/dev/null 2>&1 &
+  pid=$!
+  sleep "$(awk -v d="$delay" 'BEGIN { printf "%.3f", d / 1000 }')"
+  if kill -9 "$pid" 2>/dev/null; then wait "$pid" 2>/dev/null; outcome=killed; else wait "$pid"; outcome=finished; fi
+  state "$store" now.jsonl
+  synced="$(synced_commit "$store")"
+  if cmp -s now.jsonl before.jsonl; then
+    res=before expect="$commit_a" at=A
+    [[ "$outcome" == killed ]] && before=$((before + 1)) || { bad=$((bad + 1)); outcome="finished but holds the old state"; }
+  elif cmp -s now.jsonl after.jsonl; then
+    res=after expect="$commit_b" at=B
+    [[ "$outcome" == killed ]] && after=$((after + 1)) || finished=$((finished + 1))
+  else
+    bad=$((bad + 1)); res="NEITHER before NOR after" expect=none
+    diff <(head -c 2000 before.jsonl) <(head -c 2000 now.jsonl) | head -n 5
+  fi
+  if [[ "$expect" != none ]]; then
+    if [[ "$synced" == "$expect" ]] && no_local_changes "$store"; then
+      res="$res, synced at $at"
+    else
+      bad=$((bad + 1)); res="$res; SYNC STATE SAYS ${synced:0:10} (local changes: $(no_local_changes "$store" && echo none || echo some))"
+    fi
+  fi
+  # The next pull succeeds, gives B's content and says so.
+  if "$bin" sync pull "$store" >/dev/null 2>&1 && state "$store" again.jsonl && cmp -s again.jsonl after.jsonl &&
+    [[ "$(synced_commit "$store")" == "$commit_b" ]]; then
+    :
+  else
+    reruns_failed=$((reruns_failed + 1)); res="$res; RERUN FAILED"
+  fi
+  printf '%-8s %-12s kill at %5d ms of %5d ms: %s (%s)\n' "$engine" sync-pull "$delay" "$full" "$res" "$outcome"
+}
+
 for engine in "${METAPORT_ENGINES[@]}"; do
   for scenario in empty-jsonl empty-tree update; do
     for ((i = 0; i < trials; i++)); do trial "$engine" "$scenario"; done
   done
   for ((i = 0; i < trials; i++)); do dump_trial "$engine"; done
+  for ((i = 0; i < trials; i++)); do pull_trial "$engine"; done
 done
 
 total=$((before + after + finished + bad))

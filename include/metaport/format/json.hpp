@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -68,6 +69,33 @@ inline void write_string(std::string& out, std::string_view s) {
   }
   out.append(s.substr(run));
   out += '"';
+}
+
+// JSON has no NaN or infinity: write() spells them null, which reads back as
+// another value. Callers that must not lose them (a jsonl dump, a JSON
+// column) look first: the field path of the first one in v ("" for v
+// itself, "a.b[2]" below it) and what it is, or nothing.
+struct NonFinite {
+  std::string path;
+  const char* what;  // "NaN", "infinity", "-infinity"
+};
+inline std::optional<NonFinite> find_non_finite(const Value& v, const std::string& path = {}) {
+  switch (v.type()) {
+    case Value::Type::Double: {
+      const double d = v.as_double();
+      if (std::isfinite(d)) return std::nullopt;
+      return NonFinite{path, std::isnan(d) ? "NaN" : d > 0 ? "infinity" : "-infinity"};
+    }
+    case Value::Type::Array:
+      for (std::size_t i = 0; i < v.as_array().size(); ++i)
+        if (auto f = find_non_finite(v.as_array()[i], path + "[" + std::to_string(i) + "]")) return f;
+      return std::nullopt;
+    case Value::Type::Object:
+      for (const auto& [k, x] : v.as_object())
+        if (auto f = find_non_finite(x, path.empty() ? k : path + "." + k)) return f;
+      return std::nullopt;
+    default: return std::nullopt;
+  }
 }
 
 inline void write(std::string& out, const Value& v) {

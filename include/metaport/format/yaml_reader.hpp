@@ -31,6 +31,43 @@ inline Mark mark_of(const YAML::Mark& m) {
   return Mark{static_cast<std::uint32_t>(m.line + 1), static_cast<std::uint32_t>(m.column + 1)};
 }
 
+// yaml-cpp 0.7 decodes the escapes "\N" (NEL) and "\_" (no-break space) to
+// the lone bytes 0x85 and 0xA0 instead of U+0085 and U+00A0, so a string
+// that held them would come back as bytes that are not UTF-8 (and leave as
+// other characters once written). The input was checked to be UTF-8 and
+// every other escape decodes to UTF-8, so a lone 0x85 or 0xA0 in a scalar can
+// only come from those two escapes: put the characters back.
+inline std::string utf8_from_yaml_cpp(const std::string& s) {
+  if (utf8::valid(s)) return s;
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8::sequence_length(s, i);
+    if (n == 0) {  // 0x85 or 0xA0, see above
+      utf8::append(out, static_cast<char32_t>(static_cast<unsigned char>(s[i])));
+      ++i;
+      continue;
+    }
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
+}
+
+// A character YAML 1.2 does not allow raw in a stream (c-printable: tab,
+// line feed, carriage return, printable ASCII, NEL, and Unicode from U+00A0
+// but not the surrogates, U+FFFE, U+FFFF): its code point, or -1 when the
+// character at s[i] (n bytes of well-formed UTF-8) is allowed. yaml-cpp would
+// take such characters as they are, and a NUL in a plain scalar even as the
+// start of an escape ("x<NUL>N" read as "x" NEL: fuzz/fs_entity_fuzz).
+inline long not_printable(std::string_view s, std::size_t i, std::size_t n) {
+  const auto c = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  if (n == 1) return (c(0) < 0x20 && c(0) != '\t' && c(0) != '\n' && c(0) != '\r') || c(0) == 0x7f ? long(c(0)) : -1;
+  if (n == 2 && c(0) == 0xc2 && c(1) < 0xa0 && c(1) != 0x85) return c(1);       // C1 controls
+  if (n == 3 && c(0) == 0xef && c(1) == 0xbf && c(2) >= 0xbe) return 0xff40 + c(2);  // U+FFFE, U+FFFF
+  return -1;
+}
+
 inline Value from_node(const YAML::Node& n, Errors& errors, std::string path) {
   Value out;
   switch (n.Type()) {
@@ -39,7 +76,7 @@ inline Value from_node(const YAML::Node& n, Errors& errors, std::string path) {
       break;
     case YAML::NodeType::Scalar:
       // yaml-cpp tags plain scalars "?" and quoted / block scalars "!".
-      out = n.Tag() == "?" ? resolve_plain(n.Scalar()) : Value(n.Scalar());
+      out = n.Tag() == "?" ? resolve_plain(n.Scalar()) : Value(utf8_from_yaml_cpp(n.Scalar()));
       break;
     case YAML::NodeType::Sequence: {
       out = Value::array();
@@ -57,7 +94,7 @@ inline Value from_node(const YAML::Node& n, Errors& errors, std::string path) {
           errors.add(path, mark_of(kv.first.Mark()), "a key must be a plain string, not a list or map");
           continue;
         }
-        const std::string& k = kv.first.Scalar();
+        const std::string k = utf8_from_yaml_cpp(kv.first.Scalar());
         std::string child = path.empty() ? k : path + "." + k;
         if (!seen.insert(k).second) {
           errors.add(child, mark_of(kv.first.Mark()), "duplicate key '" + k + "'");
@@ -79,15 +116,24 @@ inline Value from_node(const YAML::Node& n, Errors& errors, std::string path) {
 inline Result<Value> parse_with_yaml_cpp(std::string_view text) {
   // YAML is Unicode text: yaml-cpp would pass bytes that are not UTF-8
   // through, and the same document would not read back the same (found by
-  // fuzz/bi_entity_fuzz: a stray 0xBD came back as U+00BD).
+  // fuzz/bi_entity_fuzz: a stray 0xBD came back as U+00BD). Characters YAML
+  // does not allow raw are refused too (see not_printable).
   for (std::size_t i = 0, line = 1, col = 1; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const std::size_t n = c < 0x80 ? 1 : utf8::sequence_length(text, i);
+    const Mark here{static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(col)};
     if (n == 0) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02X", c);
       return Error{std::string("not UTF-8: the byte ") + hex + " starts no UTF-8 character (YAML files are UTF-8)", {},
-                   Mark{static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(col)}, {}, {}};
+                   here, {}, {}};
+    }
+    if (const long cp = detail::not_printable(text, i, n); cp >= 0) {
+      char msg[160];
+      std::snprintf(msg, sizeof msg,
+                    "the character U+%04lX is not printable, and YAML does not allow it raw (in a double-quoted string, write it as \\%s%0*lX)",
+                    cp, cp < 0x100 ? "x" : "u", cp < 0x100 ? 2 : 4, cp);
+      return Error{msg, {}, here, {}, {}};
     }
     if (c == '\n') { ++line; col = 1; } else { ++col; }
     i += n;

@@ -276,6 +276,17 @@ inline Analysis analyze(const std::u32string& s) {
   if (space_break || special) a.allow_block_plain = a.allow_single_quoted = false;
   if (line_breaks) a.allow_block_plain = false;
   if (block_indicators) a.allow_block_plain = false;
+  // Where metaport departs from SnakeYAML: two single-quoted spellings it
+  // writes do not read back as the same text. NEL, LS and PS are line breaks
+  // to SnakeYAML (YAML 1.1) but content to YAML 1.2 readers (yaml-cpp and
+  // js-yaml keep the indentation written after them as text too); and
+  // yaml-cpp clips the line breaks that end a quoted scalar to one, so a
+  // text of only line breaks, or one ending with two, would come back
+  // shorter. Double quotes spell both exactly (\N, \L, \P, \n).
+  const bool nel_ls_ps = s.find_first_of(U"\u0085\u2028\u2029") != std::u32string::npos;
+  const bool clipped = s.find_first_not_of(U'\n') == std::u32string::npos ||
+                       (s.size() >= 2 && s[s.size() - 1] == '\n' && s[s.size() - 2] == '\n');
+  if (nel_ls_ps || clipped) a.allow_single_quoted = false;
   return a;
 }
 
