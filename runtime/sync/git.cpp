@@ -26,6 +26,13 @@ void init_libgit2() {
     // they arrived (a fetched pack is indexed and checked); hashing them
     // again on every read made a pull's bookkeeping over 100k files slow.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // Pack files are read through memory maps, which count in the process's
+    // resident memory; libgit2 maps up to 8 GiB in 1 GiB windows on 64-bit
+    // machines, so reading a large pack (a push sends every object of a
+    // first commit, a pull reads every blob) held all of it. Small windows
+    // and a small total keep that a constant (docs/sync.md, Speed).
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<std::size_t>(4u << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(32u << 20));
   });
 }
 
@@ -120,8 +127,9 @@ std::string cache_root() {
 }
 
 // Up to this many bytes of new objects are held in memory before they are
-// written to the cache as a pack.
-constexpr std::size_t kFlushBytes = 24u << 20;
+// written to the cache as a pack (a few packs more in a large first push
+// cost less than holding its files: docs/sync.md, Speed).
+constexpr std::size_t kFlushBytes = 8u << 20;
 
 }  // namespace
 
@@ -435,21 +443,14 @@ Status GitRepo::flush() {
       }
     }
   }
-  git_buf pack = GIT_BUF_INIT;
-  if (git_packbuilder_write_buf(&pack, pb) != 0) return make_error(where + last_error());
-  struct Free {
-    git_buf* b;
-    ~Free() { git_buf_dispose(b); }
-  } free_pack{&pack};
+  // Streamed into the pack folder object by object (through libgit2's
+  // indexer), not built in a buffer first: memory holds one object at a
+  // time, whatever the size of the pack.
+  if (git_packbuilder_write(pb, nullptr, 0, nullptr, nullptr) != 0) return make_error(where + "writing the pack: " + last_error());
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo_) != 0) return make_error(where + last_error());
   OdbPtr odbp(odb);
-  git_odb_writepack* wp = nullptr;
-  if (git_odb_write_pack(&wp, odb, nullptr, nullptr) != 0) return make_error(where + last_error());
-  git_indexer_progress stats{};
-  const bool ok = wp->append(wp, pack.ptr, pack.size, &stats) == 0 && wp->commit(wp, &stats) == 0;
-  wp->free(wp);
-  if (!ok) return make_error(where + "writing the pack: " + last_error());
+  if (git_odb_refresh(odb) != 0) return make_error(where + last_error());
   git_mempack_reset(mempack_);
   pending_bytes_ = 0;
   pending_objects_.clear();

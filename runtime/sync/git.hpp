@@ -108,7 +108,7 @@ class GitRepo {
 
   // ---- objects ---------------------------------------------------------------
   // Writes go to memory and reach the cache's disk as one pack at flush()
-  // (or every few tens of MiB, so memory stays bounded).
+  // (or every few MiB, so memory stays bounded).
   Result<Oid> write_blob(std::string_view bytes);
   Result<std::string> read_blob(const Oid& blob);
   bool has_object(const Oid& id);

@@ -1,5 +1,7 @@
 #include "runtime/sync/sync.hpp"
 
+#include <dlfcn.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -61,11 +63,32 @@ class Trace {
   void step(const char* what) {
     if (!on_) return;
     const auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "trace: %-28s %8.3f s\n", what, std::chrono::duration<double>(now - last_).count());
+    std::fprintf(stderr, "trace: %-28s %8.3f s  %s\n", what, std::chrono::duration<double>(now - last_).count(),
+                 memory().c_str());
     last_ = now;
   }
 
  private:
+  // Peak and current resident memory (Linux), to see which step holds what.
+  static std::string memory() {
+    std::ifstream in("/proc/self/status");
+    std::string line, out;
+    while (std::getline(in, line))
+      for (const char* f : {"VmHWM:", "RssAnon:", "RssFile:"})
+        if (line.rfind(f, 0) == 0) out += (out.empty() ? "" : " ") + line.substr(0, line.find(':')) + " " +
+                                          std::to_string(std::stol(line.substr(line.find(':') + 1)) / 1024) + " MiB";
+    using Ctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+    if (auto ctl = reinterpret_cast<Ctl>(::dlsym(RTLD_DEFAULT, "mallctl"))) {
+      std::uint64_t epoch = 1;
+      std::size_t sz = sizeof epoch;
+      ctl("epoch", &epoch, &sz, &epoch, sz);
+      for (const char* k : {"stats.allocated", "stats.resident"}) {
+        std::size_t v = 0, n = sizeof v;
+        if (ctl(k, &v, &n, nullptr, 0) == 0) out += std::string(" ") + (k + 6) + " " + std::to_string(v >> 20) + " MiB";
+      }
+    }
+    return out;
+  }
   bool on_;
   std::chrono::steady_clock::time_point last_;
 };
@@ -1051,6 +1074,7 @@ int Runner::pull(const std::string& url, const PullOptions& o, const std::string
 
 int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action,
                       bool progress) {
+  Trace trace;
   auto head = s.repo->fetch(branch, s.auth);
   if (!head) {
     fail(head.errors(), kRefused);
@@ -1068,6 +1092,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   if (auto l = s.state->lock_marks(); !l) return fail(l.errors(), kRefused);
   auto before = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!before) return fail(before.errors(), kRefused);
+  trace.step("fetched, local changes");
   if (!before->changes.empty() && !discard)
     return refuse_unsynced(*before, std::string(switching ? "branch --switch" : "pull") + " refused",
                            "push them first, save them on a new branch (`sync pull --to-branch NEW`), or drop them "
@@ -1111,6 +1136,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
       if (*there) to_load[c.old_path] = **there;
     }
   }
+  trace.step("diff");
   // Keys of the entities the loaded files hold: a candidate among them
   // moved or stayed; the others are deleted.
   std::set<std::pair<std::string, std::string>> incoming;
@@ -1173,6 +1199,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
       return fail("nothing was pulled: " + s.store->display_url() + " is unchanged", kRefused);
     }
     report = std::move(*r);
+    trace.step("loaded");
     if (report.failed() > 0) {
       std::fprintf(err_, "error: %s at %s does not load (%s):\n", branch.c_str(), H.short_hex().c_str(),
                    (report.failed() == 1 ? std::string("1 entity") : std::to_string(report.failed()) + " entities").c_str());
@@ -1190,6 +1217,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   if (progress) note("pull: loaded, not committed yet; recording the synced state");
   auto after = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!after) return fail(after.errors(), kRefused);
+  trace.step("rendered after the load");
   std::vector<const OutsideRef*> dangling;
   for (const auto& r : after->outside)
     if (r.missing) dangling.push_back(&r);
@@ -1250,6 +1278,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
       note(c->kind + " " + c->key + " sits at " + it->second.first + " on the branch; the next push moves it to " + c->new_path);
     }
   }
+  trace.step("placed on the branch");
   if (auto u = s.state->upsert(rows); !u) return fail(u.errors(), kRefused);
   if (auto r = s.state->remove(gone); !r) return fail(r.errors(), kRefused);
   if (auto c = s.state->clear_all_marks(); !c) return fail(c.errors(), kRefused);
@@ -1268,6 +1297,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     fail(c.errors(), kRefused);
     return fail("nothing was pulled: " + s.store->display_url() + " is unchanged", kRefused);
   }
+  trace.step("committed");
   say("pulled " + branch + " at " + H.short_hex() + " into " + s.store->display_url() + ": " + std::to_string(l.created) +
       " created, " + std::to_string(l.updated) + " updated, " + std::to_string(l.deleted) + " deleted" +
       (l.note.empty() ? "" : " (" + l.note + ")"));
