@@ -31,8 +31,8 @@ void init_libgit2() {
     // machines, so reading a large pack (a push sends every object of a
     // first commit, a pull reads every blob) held all of it. Small windows
     // and a small total keep that a constant (docs/sync.md, Speed).
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<std::size_t>(4u << 20));
-    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(32u << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<std::size_t>(2u << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(16u << 20));
   });
 }
 

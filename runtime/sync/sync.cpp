@@ -93,6 +93,17 @@ class Trace {
   std::chrono::steady_clock::time_point last_;
 };
 
+// Hands the pages the allocator keeps after a phase back to the system.
+// The metaport binaries link jemalloc (docs/performance.md), which keeps
+// freed pages per thread arena for seconds: after a load, whose workers
+// freed what they decoded, the next phase would otherwise grow beside them.
+// Without jemalloc (sanitizer builds) this does nothing.
+void return_freed_memory() {
+  using Ctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+  static const auto ctl = reinterpret_cast<Ctl>(::dlsym(RTLD_DEFAULT, "mallctl"));
+  if (ctl) ctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: MALLCTL_ARENAS_ALL
+}
+
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
@@ -1252,6 +1263,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
 
   // The new synced state: what the store renders now, where the branch holds it.
   if (progress) note("pull: loaded, not committed yet; recording the synced state");
+  return_freed_memory();
   auto after = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!after) return fail(after.errors(), kRefused);
   trace.step("rendered after the load");
