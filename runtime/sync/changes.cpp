@@ -28,11 +28,150 @@ std::string Change::str() const {
   return s + "  " + new_path;
 }
 
-std::vector<SyncedEntity> synced_rows(const LocalChanges& c) {
-  std::vector<SyncedEntity> out = c.relinked;
-  for (const auto& x : c.changes)
-    if (x.type != ChangeType::deleted)
-      out.push_back(SyncedEntity{x.kind, x.key, x.id, x.new_path, x.blob.hex(), x.blob.hex(), x.place});
+Status each_synced_batch(const LocalChanges& c, const std::function<Status(const std::vector<SyncedEntity>&)>& f) {
+  constexpr std::size_t kRows = 1000;
+  std::vector<SyncedEntity> batch;
+  for (const auto& r : c.relinked) {
+    batch.push_back(r);
+    if (batch.size() >= kRows) {
+      if (auto s = f(batch); !s) return s;
+      batch.clear();
+    }
+  }
+  auto s = c.changes.each([&](const Change& x) -> Status {
+    if (x.type == ChangeType::deleted) return ok_status();
+    batch.push_back(SyncedEntity{x.kind, x.key, x.id, x.new_path, x.blob.hex(), x.blob.hex(), x.place});
+    if (batch.size() < kRows) return ok_status();
+    auto st = f(batch);
+    batch.clear();
+    return st;
+  });
+  if (!s) return s;
+  return batch.empty() ? ok_status() : f(batch);
+}
+
+// ---- ChangeList ---------------------------------------------------------------
+
+namespace {
+
+// More changes than this go to disk.
+constexpr std::size_t kChangesInMemory = 4096;
+
+constexpr const char* kChangeColumns = "type, kind, key, label, old_path, new_path, id, blob, place";
+
+Change change_at(const disk::Stmt& st) {
+  Change c;
+  c.type = static_cast<ChangeType>(st.int_at(0));
+  c.kind = std::string(st.text_at(1));
+  c.key = std::string(st.text_at(2));
+  c.label = std::string(st.text_at(3));
+  c.old_path = std::string(st.text_at(4));
+  c.new_path = std::string(st.text_at(5));
+  if (!st.null_at(6)) c.id = st.int_at(6);
+  if (auto b = Oid::parse(st.text_at(7))) c.blob = *b;
+  c.place = std::string(st.text_at(8));
+  return c;
+}
+
+}  // namespace
+
+ChangeList::ChangeList() = default;
+ChangeList::~ChangeList() = default;
+ChangeList::ChangeList(ChangeList&&) noexcept = default;
+ChangeList& ChangeList::operator=(ChangeList&&) noexcept = default;
+
+Status ChangeList::spill() {
+  auto db = disk::ScratchDb::open("the list of changes", 4);
+  if (!db) return db.errors();
+  disk_ = std::move(*db);
+  if (auto s = disk_->exec("CREATE TABLE change(n INTEGER PRIMARY KEY, type INT, kind TEXT, key TEXT, label TEXT, "
+                           "old_path TEXT, new_path TEXT, id INT, blob TEXT, place TEXT)");
+      !s)
+    return s;
+  std::vector<Change> kept = std::move(kept_);
+  kept_.clear();
+  size_ = 0;
+  for (auto& c : kept)
+    if (auto s = add(std::move(c)); !s) return s;
+  return ok_status();
+}
+
+Status ChangeList::add(Change c) {
+  if (!disk_ && kept_.size() < kChangesInMemory) {
+    kept_.push_back(std::move(c));
+    ++size_;
+    return ok_status();
+  }
+  if (!disk_)
+    if (auto s = spill(); !s) return s;
+  auto& ins = disk_->stmt(std::string("INSERT INTO change(") + kChangeColumns + ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  ins.bind(1, static_cast<std::int64_t>(c.type)).bind(2, c.kind).bind(3, c.key).bind(4, c.label).bind(5, c.old_path);
+  ins.bind(6, c.new_path);
+  if (c.id) ins.bind(7, *c.id);
+  else ins.bind_null(7);
+  ins.bind(8, c.type == ChangeType::deleted ? std::string() : c.blob.hex()).bind(9, c.place);
+  if (auto s = ins.run(); !s) return s;
+  ++size_;
+  return ok_status();
+}
+
+void ChangeList::clear() {
+  kept_.clear();
+  disk_.reset();
+  size_ = 0;
+}
+
+Status ChangeList::each(const std::function<Status(const Change&)>& f) const {
+  if (!disk_) {
+    for (const auto& c : kept_)
+      if (auto s = f(c); !s) return s;
+    return ok_status();
+  }
+  auto st = disk_->prepare(std::string("SELECT ") + kChangeColumns + " FROM change ORDER BY n");
+  if (!st) return st.errors();
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row) return row.errors();
+    if (!*row) return ok_status();
+    if (auto s = f(change_at(**st)); !s) return s;
+  }
+}
+
+Status ChangeList::each_by_new_path(const std::function<Status(const Change&)>& f) const {
+  if (!disk_) {
+    std::vector<const Change*> order;
+    for (const auto& c : kept_)
+      if (c.type != ChangeType::deleted) order.push_back(&c);
+    std::sort(order.begin(), order.end(), [](const Change* a, const Change* b) { return a->new_path < b->new_path; });
+    for (const Change* c : order)
+      if (auto s = f(*c); !s) return s;
+    return ok_status();
+  }
+  // SQLite's default collation compares bytes (memcmp), as git orders paths.
+  auto st = disk_->prepare(std::string("SELECT ") + kChangeColumns + " FROM change WHERE type <> " +
+                           std::to_string(static_cast<int>(ChangeType::deleted)) + " ORDER BY new_path");
+  if (!st) return st.errors();
+  for (;;) {
+    auto row = (*st)->step();
+    if (!row) return row.errors();
+    if (!*row) return ok_status();
+    if (auto s = f(change_at(**st)); !s) return s;
+  }
+}
+
+std::vector<Change> ChangeList::first(std::size_t n) const {
+  std::vector<Change> out;
+  if (!disk_) {
+    out.assign(kept_.begin(), kept_.begin() + static_cast<std::ptrdiff_t>(std::min(n, kept_.size())));
+    return out;
+  }
+  auto st = disk_->prepare(std::string("SELECT ") + kChangeColumns + " FROM change ORDER BY n LIMIT " + std::to_string(n));
+  if (!st) return out;
+  while (out.size() < n) {
+    auto row = (*st)->step();
+    if (!row || !*row) break;
+    out.push_back(change_at(**st));
+  }
   return out;
 }
 
@@ -123,19 +262,27 @@ class Comparison {
       if (auto s = compare_all(); !s) return s.errors();
     }
     out_.outside = renderer_.outside();
-    settle();
+    if (auto s = settle(); !s) return s.errors();
     return std::move(out_);
   }
 
  private:
   // Marks whose rows are not among the changes (a full comparison accounts
   // for every mark, the full-comparison mark included).
-  void settle() {
-    std::set<std::pair<std::string, std::int64_t>> changed;
-    for (const auto& c : out_.changes)
-      if (c.id) changed.emplace(c.kind, *c.id);
+  Status settle() {
+    if (out_.marks.empty()) return ok_status();
+    // The marked rows among the changes (the marks are few, or one
+    // full-comparison mark: the set holds no more than they do).
+    std::set<std::pair<std::string, std::int64_t>> marked, changed;
+    for (const auto& m : out_.marks) marked.emplace(m.kind, m.id);
+    auto s = out_.changes.each([&](const Change& c) -> Status {
+      if (c.id && marked.count({c.kind, *c.id})) changed.emplace(c.kind, *c.id);
+      return ok_status();
+    });
+    if (!s) return s;
     for (const auto& m : out_.marks)
       if (!changed.count({m.kind, m.id})) out_.settled.push_back(m);
+    return ok_status();
   }
 
   Status keep(const Rendered& r) { return opts_.keep_blob ? opts_.keep_blob(r.text, r.hash) : ok_status(); }
@@ -191,7 +338,7 @@ class Comparison {
       if (s.key != (*r)->key || s.place != (*r)->place) return false;
       if (s.hash == (*r)->hash.hex()) continue;
       if (auto st = keep(**r); !st) return st.errors();
-      out_.changes.push_back(changed(**r, m.kind, &s, s.path));
+      if (auto st = out_.changes.add(changed(**r, m.kind, &s, s.path)); !st) return st.errors();
     }
     return true;
   }
@@ -208,7 +355,7 @@ class Comparison {
         auto p = cur->peek();
         if (!p) return p.errors();
         if (!*p) break;
-        out_.changes.push_back(deleted(**p));
+        if (auto s = out_.changes.add(deleted(**p)); !s) return s;
         cur->next();
       }
       cur.reset();
@@ -233,7 +380,7 @@ class Comparison {
         if (!p) return p.errors();
         SyncedEntity* s = *p;
         if (s && s->key < r.key) {
-          out_.changes.push_back(deleted(*s));
+          if (auto st = out_.changes.add(deleted(*s)); !st) return st;
           cur->next();
           continue;
         }
@@ -247,11 +394,11 @@ class Comparison {
             return ok_status();
           }
           if (auto st = keep(r); !st) return st;
-          out_.changes.push_back(changed(r, kind, s, r.path));
+          if (auto st = out_.changes.add(changed(r, kind, s, r.path)); !st) return st;
           return ok_status();
         }
         if (auto st = keep(r); !st) return st;
-        out_.changes.push_back(changed(r, kind, nullptr, r.path));
+        if (auto st = out_.changes.add(changed(r, kind, nullptr, r.path)); !st) return st;
         return ok_status();
       }
     });
@@ -262,7 +409,7 @@ class Comparison {
         auto p = cur->peek();
         if (!p) return p.errors();
         if (!*p) break;
-        out_.changes.push_back(deleted(**p));
+        if (auto st = out_.changes.add(deleted(**p)); !st) return st;
         cur->next();
       }
       cur.reset();

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "metaport/schema.hpp"
+#include "runtime/disk/scratch_db.hpp"
 #include "runtime/store/store.hpp"
 #include "runtime/sync/git.hpp"
 #include "runtime/sync/render.hpp"
@@ -37,8 +38,38 @@ struct Change {
   std::string str() const;  // "modified  Card abc \"Revenue\" collections/main/revenue.yaml"
 };
 
+// The changes found, in the order found. A full comparison lists every
+// entity of a first push as created: past a few thousand, the list moves to
+// a scratch database on disk (runtime/disk), so that memory does not grow
+// with the store (docs/memory.md).
+class ChangeList {
+ public:
+  ChangeList();
+  ~ChangeList();
+  ChangeList(ChangeList&&) noexcept;
+  ChangeList& operator=(ChangeList&&) noexcept;
+
+  Status add(Change c);
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear();
+  // Every change, in the order added.
+  Status each(const std::function<Status(const Change&)>& f) const;
+  // Every change that is not a deletion, by new_path (byte order, which is
+  // the order of a git tree's files).
+  Status each_by_new_path(const std::function<Status(const Change&)>& f) const;
+  // Up to `n` changes, in the order added (what messages list).
+  std::vector<Change> first(std::size_t n) const;
+
+ private:
+  Status spill();
+  std::vector<Change> kept_;              // all of them, until they spill
+  std::unique_ptr<disk::ScratchDb> disk_;  // all of them, once spilled
+  std::size_t size_ = 0;
+};
+
 struct LocalChanges {
-  std::vector<Change> changes;
+  ChangeList changes;
   std::vector<SyncedEntity> relinked;  // unchanged, but their local id changed (a migrate reloads rows)
   std::vector<OutsideRef> outside;     // references out of the scope (push refuses them)
   std::vector<DirtyMark> marks;        // the marks this accounts for (cleared once synced)
@@ -59,7 +90,8 @@ struct ChangeOptions {
 Result<LocalChanges> local_changes(store::Store& store, const SchemaInfo& schema, SyncState& state,
                                    const SyncConfig& config, const ChangeOptions& opts);
 
-// The state rows the changes leave once they are in a commit.
-std::vector<SyncedEntity> synced_rows(const LocalChanges& c);
+// The state rows the changes leave once they are in a commit, handed to
+// `f` a batch at a time.
+Status each_synced_batch(const LocalChanges& c, const std::function<Status(const std::vector<SyncedEntity>&)>& f);
 
 }  // namespace metaport::sync

@@ -26,6 +26,13 @@ void init_libgit2() {
     // they arrived (a fetched pack is indexed and checked); hashing them
     // again on every read made a pull's bookkeeping over 100k files slow.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // Pack files are read through memory maps, which count in the process's
+    // resident memory; libgit2 maps up to 8 GiB in 1 GiB windows on 64-bit
+    // machines, so reading a large pack (a push sends every object of a
+    // first commit, a pull reads every blob) held all of it. Small windows
+    // and a small total keep that a constant (docs/sync.md, Speed).
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<std::size_t>(2u << 20));
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<std::size_t>(16u << 20));
   });
 }
 
@@ -120,8 +127,9 @@ std::string cache_root() {
 }
 
 // Up to this many bytes of new objects are held in memory before they are
-// written to the cache as a pack.
-constexpr std::size_t kFlushBytes = 24u << 20;
+// written to the cache as a pack (a few packs more in a large first push
+// cost less than holding its files: docs/sync.md, Speed).
+constexpr std::size_t kFlushBytes = 8u << 20;
 
 }  // namespace
 
@@ -435,21 +443,14 @@ Status GitRepo::flush() {
       }
     }
   }
-  git_buf pack = GIT_BUF_INIT;
-  if (git_packbuilder_write_buf(&pack, pb) != 0) return make_error(where + last_error());
-  struct Free {
-    git_buf* b;
-    ~Free() { git_buf_dispose(b); }
-  } free_pack{&pack};
+  // Streamed into the pack folder object by object (through libgit2's
+  // indexer), not built in a buffer first: memory holds one object at a
+  // time, whatever the size of the pack.
+  if (git_packbuilder_write(pb, nullptr, 0, nullptr, nullptr) != 0) return make_error(where + "writing the pack: " + last_error());
   git_odb* odb = nullptr;
   if (git_repository_odb(&odb, repo_) != 0) return make_error(where + last_error());
   OdbPtr odbp(odb);
-  git_odb_writepack* wp = nullptr;
-  if (git_odb_write_pack(&wp, odb, nullptr, nullptr) != 0) return make_error(where + last_error());
-  git_indexer_progress stats{};
-  const bool ok = wp->append(wp, pack.ptr, pack.size, &stats) == 0 && wp->commit(wp, &stats) == 0;
-  wp->free(wp);
-  if (!ok) return make_error(where + "writing the pack: " + last_error());
+  if (git_odb_refresh(odb) != 0) return make_error(where + last_error());
   git_mempack_reset(mempack_);
   pending_bytes_ = 0;
   pending_objects_.clear();
@@ -531,6 +532,73 @@ Result<Oid> GitRepo::update_tree(const std::optional<Oid>& base, const std::vect
   return out;
 }
 
+Result<Oid> GitRepo::write_tree(const std::function<Status(const FileSink&)>& each) {
+  if (auto s = begin_writes(); !s) return s.errors();
+  struct Folder {
+    std::string name;
+    git_treebuilder* b = nullptr;
+  };
+  std::vector<Folder> open;  // open[0]: the root; open[i + 1]: a folder of open[i]
+  struct Free {
+    std::vector<Folder>& open;
+    ~Free() {
+      for (auto& f : open) git_treebuilder_free(f.b);
+    }
+  } free_all{open};
+  auto open_folder = [&](std::string name) -> Status {
+    git_treebuilder* b = nullptr;
+    if (git_treebuilder_new(&b, repo_, nullptr) != 0) return make_error("building the tree: " + last_error());
+    open.push_back(Folder{std::move(name), b});
+    return ok_status();
+  };
+  // Writes the innermost open folder and enters it into its parent.
+  auto close_folder = [&]() -> Status {
+    Folder f = open.back();
+    open.pop_back();
+    Oid id;
+    const int rc = git_treebuilder_write(&id.raw, f.b);
+    git_treebuilder_free(f.b);
+    if (rc != 0) return make_error("building the tree: folder " + f.name + ": " + last_error());
+    if (git_treebuilder_insert(nullptr, open.back().b, f.name.c_str(), &id.raw, GIT_FILEMODE_TREE) != 0)
+      return make_error("building the tree: folder " + f.name + ": " + last_error());
+    pending_bytes_ += 64;
+    return ok_status();
+  };
+  if (auto s = open_folder(""); !s) return s.errors();
+  std::string last;
+  std::vector<std::string_view> parts;
+  auto added = each([&](const std::string& path, const Oid& blob) -> Status {
+    if (!last.empty() && path <= last) return make_error("building the tree: " + path + " comes after " + last);
+    last = path;
+    parts.clear();
+    for (std::size_t from = 0;;) {
+      const auto slash = path.find('/', from);
+      parts.push_back(std::string_view(path).substr(from, slash == std::string::npos ? std::string::npos : slash - from));
+      if (slash == std::string::npos) break;
+      from = slash + 1;
+    }
+    const std::size_t folders = parts.size() - 1;
+    std::size_t same = 0;  // open folders on this path too
+    while (same < folders && same + 1 < open.size() && open[same + 1].name == parts[same]) ++same;
+    while (open.size() > same + 1)
+      if (auto s = close_folder(); !s) return s;
+    for (std::size_t i = same; i < folders; ++i)
+      if (auto s = open_folder(std::string(parts[i])); !s) return s;
+    const std::string name(parts.back());
+    if (git_treebuilder_insert(nullptr, open.back().b, name.c_str(), &blob.raw, GIT_FILEMODE_BLOB) != 0)
+      return make_error("building the tree: " + path + ": " + last_error());
+    return ok_status();
+  });
+  if (!added) return added.errors();
+  while (open.size() > 1)
+    if (auto s = close_folder(); !s) return s.errors();
+  Oid root;
+  if (git_treebuilder_write(&root.raw, open.back().b) != 0) return make_error("building the tree: " + last_error());
+  pending_bytes_ += 64;
+  pending_trees_.push_back(root);
+  return root;
+}
+
 Result<Oid> GitRepo::commit(const Oid& tree, const std::optional<Oid>& parent, const std::string& message,
                             const Signature& author) {
   if (auto s = begin_writes(); !s) return s.errors();
@@ -555,6 +623,41 @@ Result<Oid> GitRepo::commit(const Oid& tree, const std::optional<Oid>& parent, c
   pending_bytes_ += 256 + message.size();
   pending_objects_.push_back(out);
   return out;
+}
+
+TreeWalk::~TreeWalk() {
+  for (auto& f : open_) git_tree_free(f.tree);
+}
+
+Result<bool> TreeWalk::next(std::string& path, Oid& blob) {
+  while (!open_.empty()) {
+    Folder& f = open_.back();
+    if (f.at >= git_tree_entrycount(f.tree)) {
+      git_tree_free(f.tree);
+      open_.pop_back();
+      continue;
+    }
+    const git_tree_entry* e = git_tree_entry_byindex(f.tree, f.at++);
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      git_tree* sub = nullptr;
+      if (git_tree_lookup(&sub, repo_, git_tree_entry_id(e)) != 0)
+        return make_error("folder " + f.prefix + git_tree_entry_name(e) + ": " + last_error());
+      std::string prefix = f.prefix + git_tree_entry_name(e) + "/";
+      open_.push_back(Folder{sub, 0, std::move(prefix)});  // `f` is not used past this point
+      continue;
+    }
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) continue;
+    path = f.prefix + git_tree_entry_name(e);
+    git_oid_cpy(&blob.raw, git_tree_entry_id(e));
+    return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<TreeWalk>> GitRepo::walk(const Oid& tree) {
+  git_tree* t = nullptr;
+  if (git_tree_lookup(&t, repo_, &tree.raw) != 0) return make_error("tree " + tree.hex() + ": " + last_error());
+  return std::unique_ptr<TreeWalk>(new TreeWalk(repo_, t));
 }
 
 Status GitRepo::each_file(const Oid& tree, const std::function<Status(const std::string&, const Oid&)>& f) {

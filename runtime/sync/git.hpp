@@ -75,6 +75,28 @@ struct FileDelta {
 
 enum class PushResult { pushed, rejected };
 
+// The files of a tree one at a time, in path order (byte order), without
+// holding the tree: only the folders on the current path are open.
+class TreeWalk {
+ public:
+  ~TreeWalk();
+  TreeWalk(const TreeWalk&) = delete;
+  TreeWalk& operator=(const TreeWalk&) = delete;
+  // The next file: false at the end.
+  Result<bool> next(std::string& path, Oid& blob);
+
+ private:
+  friend class GitRepo;
+  struct Folder {
+    git_tree* tree;
+    std::size_t at;
+    std::string prefix;
+  };
+  TreeWalk(git_repository* repo, git_tree* root) : repo_(repo), open_{Folder{root, 0, {}}} {}
+  git_repository* repo_;
+  std::vector<Folder> open_;
+};
+
 class GitRepo {
  public:
   ~GitRepo();
@@ -108,7 +130,7 @@ class GitRepo {
 
   // ---- objects ---------------------------------------------------------------
   // Writes go to memory and reach the cache's disk as one pack at flush()
-  // (or every few tens of MiB, so memory stays bounded).
+  // (or every few MiB, so memory stays bounded).
   Result<Oid> write_blob(std::string_view bytes);
   Result<std::string> read_blob(const Oid& blob);
   bool has_object(const Oid& id);
@@ -116,10 +138,19 @@ class GitRepo {
   // `base` with `changes` applied (nullopt base: the empty tree). Changes
   // need not be sorted; a path appears at most once.
   Result<Oid> update_tree(const std::optional<Oid>& base, const std::vector<TreeChange>& changes);
+  // A new tree (no base) of the files `each` hands to its sink, in path
+  // order (byte order, as git sorts a tree's paths), each path once. Only
+  // the folders on the current path are open (a libgit2 tree builder each,
+  // written when the paths leave it), so memory holds the open folders'
+  // entries, never the whole tree.
+  using FileSink = std::function<Status(const std::string& path, const Oid& blob)>;
+  Result<Oid> write_tree(const std::function<Status(const FileSink&)>& each);
   Result<Oid> commit(const Oid& tree, const std::optional<Oid>& parent, const std::string& message,
                      const Signature& author);
   Status flush();
 
+  // Every file of a tree, one at a time, in path order.
+  Result<std::unique_ptr<TreeWalk>> walk(const Oid& tree);
   // Every file of a tree, recursively, in path order.
   Status each_file(const Oid& tree, const std::function<Status(const std::string& path, const Oid& blob)>& f);
   // The blob at `path` in `tree`, if there is one.

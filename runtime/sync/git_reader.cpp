@@ -43,14 +43,31 @@ class GitTreeReader : public format::DumpReader {
     return ok_status();
   }
 
+  // Files from a walk of `tree` instead of the list; `count`: how many it has.
+  void walk(std::unique_ptr<TreeWalk> w, std::size_t count) {
+    walk_ = std::move(w);
+    count_ = count;
+  }
+
   const format::DumpHeader& header() const override { return header_; }
-  std::size_t expected() const override { return files_.size(); }
+  std::size_t expected() const override { return walk_ ? count_ : files_.size(); }
 
   // Blobs are read here, on the loading thread (a libgit2 repository is not
   // shared between threads); parse() only parses.
   bool next_raw(format::RawRecord& raw, Errors& errors) override {
-    while (pos_ < files_.size()) {
-      const TreeFile& f = files_[pos_++];
+    TreeFile walked;
+    for (;;) {
+      if (walk_) {
+        auto more = walk_->next(walked.path, walked.blob);
+        if (!more) {
+          errors.add(Error{more.errors().list()[0].message, {}, {}, prefix_, {}});
+          return false;
+        }
+        if (!*more) return false;
+      } else if (pos_ >= files_.size()) {
+        return false;
+      }
+      const TreeFile& f = walk_ ? walked : files_[pos_++];
       if (f.path == "metaport.yaml" || !(f.path.ends_with(".yaml") || f.path.ends_with(".yml"))) continue;
       raw.rel = f.path;
       raw.path = prefix_ + f.path;
@@ -63,7 +80,6 @@ class GitTreeReader : public format::DumpReader {
       raw.text = std::move(*text);
       return true;
     }
-    return false;
   }
 
   format::Parsed parse(format::RawRecord& raw, format::Record& r, Errors& errors) const override {
@@ -116,6 +132,8 @@ class GitTreeReader : public format::DumpReader {
   mutable std::mutex layout_mutex_;
   format::DumpHeader header_;
   std::size_t pos_ = 0;
+  std::unique_ptr<TreeWalk> walk_;
+  std::size_t count_ = 0;
   std::vector<std::string> ignored_;
 };
 
@@ -131,6 +149,20 @@ Result<std::unique_ptr<format::DumpReader>> open_git_tree(GitRepo& repo, const O
   if (header_blob)
     if (auto s = r->read_header(*header_blob); !s) return s.errors();
   return std::unique_ptr<format::DumpReader>(std::move(r));
+}
+
+Result<std::unique_ptr<format::DumpReader>> open_git_tree(GitRepo& repo, const Oid& commit, const Oid& tree,
+                                                          const std::optional<Oid>& header_blob,
+                                                          const SchemaInfo& schema, const std::string& tree_layout) {
+  std::size_t count = 0;  // for progress (a walk of the folders, no file read)
+  if (auto c = repo.each_file(tree, [&](const std::string&, const Oid&) { ++count; return ok_status(); }); !c)
+    return c.errors();
+  auto walk = repo.walk(tree);
+  if (!walk) return walk.errors();
+  auto reader = open_git_tree(repo, commit, std::vector<TreeFile>{}, header_blob, schema, tree_layout);
+  if (!reader) return reader.errors();
+  static_cast<GitTreeReader&>(**reader).walk(std::move(*walk), count);
+  return reader;
 }
 
 }  // namespace metaport::sync

@@ -27,4 +27,10 @@ Result<std::unique_ptr<format::DumpReader>> open_git_tree(GitRepo& repo, const O
                                                           const std::optional<Oid>& header_blob,
                                                           const SchemaInfo& schema, const std::string& tree_layout);
 
+// Every file of `tree` (the commit's), read as the tree is walked: a first
+// pull holds no list of the branch's files.
+Result<std::unique_ptr<format::DumpReader>> open_git_tree(GitRepo& repo, const Oid& commit, const Oid& tree,
+                                                          const std::optional<Oid>& header_blob,
+                                                          const SchemaInfo& schema, const std::string& tree_layout);
+
 }  // namespace metaport::sync

@@ -1,5 +1,7 @@
 #include "runtime/sync/sync.hpp"
 
+#include <dlfcn.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -61,14 +63,46 @@ class Trace {
   void step(const char* what) {
     if (!on_) return;
     const auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "trace: %-28s %8.3f s\n", what, std::chrono::duration<double>(now - last_).count());
+    std::fprintf(stderr, "trace: %-28s %8.3f s  %s\n", what, std::chrono::duration<double>(now - last_).count(),
+                 memory().c_str());
     last_ = now;
   }
 
  private:
+  // Peak and current resident memory (Linux), to see which step holds what.
+  static std::string memory() {
+    std::ifstream in("/proc/self/status");
+    std::string line, out;
+    while (std::getline(in, line))
+      for (const char* f : {"VmHWM:", "RssAnon:", "RssFile:"})
+        if (line.rfind(f, 0) == 0) out += (out.empty() ? "" : " ") + line.substr(0, line.find(':')) + " " +
+                                          std::to_string(std::stol(line.substr(line.find(':') + 1)) / 1024) + " MiB";
+    using Ctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+    if (auto ctl = reinterpret_cast<Ctl>(::dlsym(RTLD_DEFAULT, "mallctl"))) {
+      std::uint64_t epoch = 1;
+      std::size_t sz = sizeof epoch;
+      ctl("epoch", &epoch, &sz, &epoch, sz);
+      for (const char* k : {"stats.allocated", "stats.resident"}) {
+        std::size_t v = 0, n = sizeof v;
+        if (ctl(k, &v, &n, nullptr, 0) == 0) out += std::string(" ") + (k + 6) + " " + std::to_string(v >> 20) + " MiB";
+      }
+    }
+    return out;
+  }
   bool on_;
   std::chrono::steady_clock::time_point last_;
 };
+
+// Hands the pages the allocator keeps after a phase back to the system.
+// The metaport binaries link jemalloc (docs/performance.md), which keeps
+// freed pages per thread arena for seconds: after a load, whose workers
+// freed what they decoded, the next phase would otherwise grow beside them.
+// Without jemalloc (sanitizer builds) this does nothing.
+void return_freed_memory() {
+  using Ctl = int (*)(const char*, void*, std::size_t*, void*, std::size_t);
+  static const auto ctl = reinterpret_cast<Ctl>(::dlsym(RTLD_DEFAULT, "mallctl"));
+  if (ctl) ctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: MALLCTL_ARENAS_ALL
+}
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
@@ -125,15 +159,9 @@ class Runner {
     std::fprintf(err_, "error: %s\n", message.c_str());
     return rc;
   }
-  void list_changes(const std::vector<Change>& changes, FILE* to) {
-    std::size_t n = 0;
-    for (const auto& c : changes) {
-      if (++n > kListed) {
-        std::fprintf(to, "  ... and %zu more\n", changes.size() - kListed);
-        break;
-      }
-      std::fprintf(to, "  %s\n", c.str().c_str());
-    }
+  void list_changes(const ChangeList& changes, FILE* to) {
+    for (const auto& c : changes.first(kListed)) std::fprintf(to, "  %s\n", c.str().c_str());
+    if (changes.size() > kListed) std::fprintf(to, "  ... and %zu more\n", changes.size() - kListed);
   }
   void list_outside(const std::vector<OutsideRef>& refs) {
     std::size_t n = 0;
@@ -317,17 +345,38 @@ class Runner {
   Result<Oid> header_blob(GitRepo& repo) { return repo.write_blob(tree_header(schema_)); }
 
   // The synced tree with `changes` applied (and metaport.yaml current).
-  Result<Oid> build_tree(Session& s, const std::optional<Oid>& base, const std::vector<Change>& changes) {
-    std::map<std::string, std::optional<Oid>> edits;
-    for (const auto& c : changes)
-      if (!c.old_path.empty() && (c.type == ChangeType::deleted || c.old_path != c.new_path)) edits[c.old_path] = std::nullopt;
-    for (const auto& c : changes)
-      if (c.type != ChangeType::deleted) edits[c.new_path] = c.blob;
+  Result<Oid> build_tree(Session& s, const std::optional<Oid>& base, const ChangeList& changes) {
+    std::optional<Oid> header;
     if (layout_of(s)->writes_header()) {
-      auto header = header_blob(*s.repo);
-      if (!header) return header.errors();
-      edits[kHeaderFile] = *header;
+      auto h = header_blob(*s.repo);
+      if (!h) return h.errors();
+      header = *h;
     }
+    if (!base) {
+      // A first commit: written folder by folder as the files come, in path
+      // order from the list (on disk when long), never held whole.
+      return s.repo->write_tree([&](const GitRepo::FileSink& add) -> Status {
+        auto written = changes.each_by_new_path([&](const Change& c) -> Status {
+          if (header && c.new_path > kHeaderFile) {
+            if (auto h = add(kHeaderFile, *header); !h) return h;
+            header.reset();
+          }
+          return c.new_path == kHeaderFile ? ok_status() : add(c.new_path, c.blob);
+        });
+        if (!written) return written;
+        return header ? add(kHeaderFile, *header) : ok_status();
+      });
+    }
+    // On top of the synced tree: libgit2 rewrites the folders the edits touch.
+    std::map<std::string, std::optional<Oid>> edits;
+    auto listed = changes.each([&](const Change& c) -> Status {
+      if (!c.old_path.empty() && (c.type == ChangeType::deleted || c.old_path != c.new_path) && !edits.count(c.old_path))
+        edits[c.old_path] = std::nullopt;
+      if (c.type != ChangeType::deleted) edits[c.new_path] = c.blob;
+      return ok_status();
+    });
+    if (!listed) return listed.errors();
+    if (header) edits[kHeaderFile] = *header;
     std::vector<TreeChange> list;
     list.reserve(edits.size());
     for (auto& [path, blob] : edits) {
@@ -416,7 +465,7 @@ class Runner {
   // Returns the new commit; nullopt when the tree equals the parent's (no
   // commit made); `rejected` when the branch moved meanwhile.
   Result<std::optional<Oid>> commit_and_push(Session& s, const std::optional<Oid>& base_tree,
-                                             const std::optional<Oid>& parent, const std::vector<Change>& changes,
+                                             const std::optional<Oid>& parent, const ChangeList& changes,
                                              const std::string& message, const std::string& branch,
                                              const std::string& author, bool& rejected, Trace* trace = nullptr) {
     auto tree = build_tree(s, base_tree, changes);
@@ -451,21 +500,29 @@ class Runner {
                      const std::string& action, const std::string& note_text) {
     if (auto b = s.store->begin_write(); !b) return b;
     TxGuard guard{*s.store};
-    if (auto u = s.state->upsert(synced_rows(lc)); !u) return u;
+    if (auto u = each_synced_batch(lc, [&](const std::vector<SyncedEntity>& rows) { return s.state->upsert(rows); }); !u)
+      return u;
+    LogLine l{utc_now(), action, branch, commit.hex(), 0, 0, 0, note_text};
     std::vector<std::pair<std::string, std::string>> gone;
-    for (const auto& c : lc.changes)
-      if (c.type == ChangeType::deleted) gone.emplace_back(c.kind, c.key);
+    auto counted = lc.changes.each([&](const Change& c) -> Status {
+      if (c.type == ChangeType::created) ++l.created;
+      else if (c.type != ChangeType::deleted) ++l.updated;
+      else {
+        ++l.deleted;
+        gone.emplace_back(c.kind, c.key);
+        if (gone.size() >= 1000) {
+          if (auto r = s.state->remove(gone); !r) return r;
+          gone.clear();
+        }
+      }
+      return ok_status();
+    });
+    if (!counted) return counted;
     if (auto r = s.state->remove(gone); !r) return r;
     if (auto c = s.state->clear(lc.marks); !c) return c;
     s.config.synced_commit = commit.hex();
     s.config.branch = branch;
     if (auto c = s.state->save_config(s.config); !c) return c;
-    LogLine l{utc_now(), action, branch, commit.hex(), 0, 0, 0, note_text};
-    for (const auto& c : lc.changes) {
-      if (c.type == ChangeType::created) ++l.created;
-      else if (c.type == ChangeType::deleted) ++l.deleted;
-      else ++l.updated;
-    }
     if (!action.empty())
       if (auto g = s.state->log(l); !g) return g;
     return s.store->commit();
@@ -816,7 +873,7 @@ int Runner::status(const std::string& url, bool json) {
     v.set("scope", std::move(scope));
     v.set("synced_commit", s.config.synced_commit ? Value(*s.config.synced_commit) : Value());
     Value changes = Value::array();
-    for (const auto& c : lc->changes) {
+    auto listed = lc->changes.each([&](const Change& c) -> Status {
       Value x = Value::object();
       x.set("change", std::string(change_name(c.type)));
       x.set("kind", c.kind);
@@ -825,7 +882,9 @@ int Runner::status(const std::string& url, bool json) {
       if (!c.old_path.empty()) x.set("old_path", c.old_path);
       if (!c.new_path.empty()) x.set("path", c.new_path);
       changes.push_back(std::move(x));
-    }
+      return ok_status();
+    });
+    if (!listed) return fail(listed.errors(), kRefused);
     v.set("changes", std::move(changes));
     Value outside = Value::array();
     for (const auto& r : lc->outside) {
@@ -1051,6 +1110,7 @@ int Runner::pull(const std::string& url, const PullOptions& o, const std::string
 
 int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool switching, const std::string& action,
                       bool progress) {
+  Trace trace;
   auto head = s.repo->fetch(branch, s.auth);
   if (!head) {
     fail(head.errors(), kRefused);
@@ -1068,6 +1128,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   if (auto l = s.state->lock_marks(); !l) return fail(l.errors(), kRefused);
   auto before = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!before) return fail(before.errors(), kRefused);
+  trace.step("fetched, local changes");
   if (!before->changes.empty() && !discard)
     return refuse_unsynced(*before, std::string(switching ? "branch --switch" : "pull") + " refused",
                            "push them first, save them on a new branch (`sync pull --to-branch NEW`), or drop them "
@@ -1083,11 +1144,20 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
 
   // What to load: the files that changed on the branch since the synced
   // commit, and (--discard) the synced files of locally changed entities.
-  auto deltas = s.repo->diff(*old_tree, *htree);
+  // Nothing synced yet: every file, read as the branch's tree is walked
+  // (no list of them is made).
+  const bool whole = !*old_tree;
+  auto deltas = whole ? Result<std::vector<FileDelta>>(std::vector<FileDelta>()) : s.repo->diff(*old_tree, *htree);
   if (!deltas) return fail(deltas.errors(), kRefused);
   std::map<std::string, Oid> to_load;
   std::optional<Oid> header;
   std::vector<SyncedEntity> candidates;  // entities whose synced file went away or changed
+  auto open_files = [&]() {
+    if (whole) return open_git_tree(*s.repo, H, *htree, header, schema_, s.config.tree_layout);
+    std::vector<TreeFile> files;
+    for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
+    return open_git_tree(*s.repo, H, std::move(files), header, schema_, s.config.tree_layout);
+  };
   for (const auto& d : *deltas) {
     if (d.new_blob) to_load[d.path] = *d.new_blob;
     if (d.old_blob) {
@@ -1100,24 +1170,25 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   to_load.erase(kHeaderFile);
   std::vector<std::pair<std::string, std::int64_t>> local_only;  // created locally: discarded
   if (discard) {
-    for (const auto& c : before->changes) {
+    auto listed = before->changes.each([&](const Change& c) -> Status {
       if (c.type == ChangeType::created) {
         if (c.id) local_only.emplace_back(c.kind, *c.id);
-        continue;
+        return ok_status();
       }
-      if (c.old_path.empty() || to_load.count(c.old_path)) continue;
+      if (whole || c.old_path.empty() || to_load.count(c.old_path)) return ok_status();
       auto there = s.repo->file_at(*htree, c.old_path);
-      if (!there) return fail(there.errors(), kRefused);
+      if (!there) return there.errors();
       if (*there) to_load[c.old_path] = **there;
-    }
+      return ok_status();
+    });
+    if (!listed) return fail(listed.errors(), kRefused);
   }
+  trace.step("diff");
   // Keys of the entities the loaded files hold: a candidate among them
   // moved or stayed; the others are deleted.
   std::set<std::pair<std::string, std::string>> incoming;
   if (!candidates.empty() || !local_only.empty()) {
-    std::vector<TreeFile> files;
-    for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
-    auto reader = open_git_tree(*s.repo, H, files, header, schema_, s.config.tree_layout);
+    auto reader = open_files();
     if (!reader) return fail(reader.errors(), kRefused);
     engine::UpgradedRecords recs(schema_, **reader);
     if (auto c = recs.check(); !c) return fail(c.errors(), kRefused);
@@ -1146,21 +1217,24 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
   for (const auto& c : candidates)
     if (!incoming.count({c.kind, c.key}) && c.id)
       if (auto r = remove_row(c.kind, *c.id); !r) return fail(r.errors(), kRefused);
-  for (const auto& [kind, id] : local_only) {
-    bool kept = false;
-    for (const auto& c : before->changes)
-      if (c.id && *c.id == id && c.kind == kind && incoming.count({c.kind, c.key})) kept = true;
-    if (!kept)
-      if (auto r = remove_row(kind, id); !r) return fail(r.errors(), kRefused);
+  if (!local_only.empty()) {
+    // Local creations the branch holds too (by key) stay, to be updated.
+    std::set<std::pair<std::string, std::int64_t>> kept;
+    auto listed = before->changes.each([&](const Change& c) -> Status {
+      if (c.id && incoming.count({c.kind, c.key})) kept.emplace(c.kind, *c.id);
+      return ok_status();
+    });
+    if (!listed) return fail(listed.errors(), kRefused);
+    for (const auto& [kind, id] : local_only)
+      if (!kept.count({kind, id}))
+        if (auto r = remove_row(kind, id); !r) return fail(r.errors(), kRefused);
   }
   engine::LoadReport report;
   if (progress)
-    note("pull: loading " + count(to_load.size(), "file") + " of " + branch + " at " + H.short_hex() +
-         " in one transaction");
-  if (!to_load.empty()) {
-    std::vector<TreeFile> files;
-    for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
-    auto reader = open_git_tree(*s.repo, H, std::move(files), header, schema_, s.config.tree_layout);
+    note("pull: loading " + (whole ? std::string("every file") : count(to_load.size(), "file")) + " of " + branch +
+         " at " + H.short_hex() + " in one transaction");
+  if (whole || !to_load.empty()) {
+    auto reader = open_files();
     if (!reader) return fail(reader.errors(), kRefused);
     engine::LoadOptions lo;
     lo.mode = engine::Mode::update;
@@ -1173,6 +1247,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
       return fail("nothing was pulled: " + s.store->display_url() + " is unchanged", kRefused);
     }
     report = std::move(*r);
+    trace.step("loaded");
     if (report.failed() > 0) {
       std::fprintf(err_, "error: %s at %s does not load (%s):\n", branch.c_str(), H.short_hex().c_str(),
                    (report.failed() == 1 ? std::string("1 entity") : std::to_string(report.failed()) + " entities").c_str());
@@ -1188,8 +1263,10 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
 
   // The new synced state: what the store renders now, where the branch holds it.
   if (progress) note("pull: loaded, not committed yet; recording the synced state");
+  return_freed_memory();
   auto after = local_changes(*s.store, schema_, *s.state, s.config, {});
   if (!after) return fail(after.errors(), kRefused);
+  trace.step("rendered after the load");
   std::vector<const OutsideRef*> dangling;
   for (const auto& r : after->outside)
     if (r.missing) dangling.push_back(&r);
@@ -1199,32 +1276,51 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     for (std::size_t i = 0; i < dangling.size() && i < kListed; ++i) std::fprintf(err_, "  %s\n", dangling[i]->str().c_str());
     return fail("nothing was pulled: " + s.store->display_url() + " is unchanged", kRefused);
   }
+  // Where the branch holds each entity: the changed files in path order
+  // beside a walk of the branch's tree (both in git's order), so that
+  // neither side is held; state rows are written a batch at a time.
+  constexpr std::size_t kRows = 1000;
   std::vector<SyncedEntity> rows = after->relinked;
   std::vector<std::pair<std::string, std::string>> gone;
-  std::vector<const Change*> strays;
-  std::vector<std::string> paths;
-  for (const auto& c : after->changes)
-    if (c.type != ChangeType::deleted) paths.push_back(c.new_path);
-  auto on_branch = s.repo->files_at(*htree, paths);
-  if (!on_branch) return fail(on_branch.errors(), kRefused);
-  for (const auto& c : after->changes) {
-    if (c.type == ChangeType::deleted) {
-      gone.emplace_back(c.kind, c.key);
-      continue;
+  std::vector<Change> strays;
+  auto branch_files = s.repo->walk(*htree);
+  if (!branch_files) return fail(branch_files.errors(), kRefused);
+  std::string file_path;
+  Oid file_blob;
+  bool more_files = true, started = false;
+  auto placed = after->changes.each_by_new_path([&](const Change& c) -> Status {
+    while (more_files && (!started || file_path < c.new_path)) {
+      auto more = (*branch_files)->next(file_path, file_blob);
+      if (!more) return more.errors();
+      more_files = *more;
+      started = true;
     }
-    auto there = on_branch->find(c.new_path);
-    if (there == on_branch->end()) {
-      strays.push_back(&c);
-      continue;
+    if (!more_files || file_path != c.new_path) {
+      strays.push_back(c);
+      return ok_status();
     }
-    rows.push_back(SyncedEntity{c.kind, c.key, c.id, c.new_path, there->second.hex(), c.blob.hex(), c.place});
-  }
+    rows.push_back(SyncedEntity{c.kind, c.key, c.id, c.new_path, file_blob.hex(), c.blob.hex(), c.place});
+    if (rows.size() < kRows) return ok_status();
+    auto u = s.state->upsert(rows);
+    rows.clear();
+    return u;
+  });
+  if (!placed) return fail(placed.errors(), kRefused);
+  auto removed = after->changes.each([&](const Change& c) -> Status {
+    if (c.type != ChangeType::deleted) return ok_status();
+    gone.emplace_back(c.kind, c.key);
+    if (gone.size() < kRows) return ok_status();
+    auto r = s.state->remove(gone);
+    gone.clear();
+    return r;
+  });
+  if (!removed) return fail(removed.errors(), kRefused);
   if (!strays.empty()) {
     // Files a person placed where this layout would not: find them by key.
-    std::map<std::pair<std::string, std::string>, std::pair<std::string, Oid>> where;
-    std::vector<TreeFile> files;
-    for (const auto& [p, b] : to_load) files.push_back(TreeFile{p, b});
-    auto reader = open_git_tree(*s.repo, H, files, header, schema_, s.config.tree_layout);
+    std::set<std::pair<std::string, std::string>> wanted;
+    for (const auto& c : strays) wanted.emplace(c.kind, c.key);
+    std::map<std::pair<std::string, std::string>, std::string> where;
+    auto reader = open_files();
     if (!reader) return fail(reader.errors(), kRefused);
     engine::UpgradedRecords recs(schema_, **reader);
     format::Record r;
@@ -1235,21 +1331,22 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
       Errors de;
       DecodeOptions dopts;
       dopts.keep_unknown = true;
-      if (k && k->normalize(*k, r.doc, dopts, e, de)) {
-        std::string path = r.origin.file.substr(r.origin.file.find(':') + 1);
-        where[{k->name, e.key.str()}] = {path, to_load[path]};
-      }
+      if (k && k->normalize(*k, r.doc, dopts, e, de) && wanted.count({k->name, e.key.str()}))
+        where[{k->name, e.key.str()}] = r.origin.file.substr(r.origin.file.find(':') + 1);
     }
-    for (const Change* c : strays) {
-      auto it = where.find({c->kind, c->key});
-      if (it == where.end())
-        return fail(c->kind + " " + c->key + " is in the store after the pull but in no file of " + branch + " at " +
+    for (const Change& c : strays) {
+      auto it = where.find({c.kind, c.key});
+      auto blob = it == where.end() ? Result<std::optional<Oid>>(std::optional<Oid>()) : s.repo->file_at(*htree, it->second);
+      if (!blob) return fail(blob.errors(), kRefused);
+      if (!*blob)
+        return fail(c.kind + " " + c.key + " is in the store after the pull but in no file of " + branch + " at " +
                         H.short_hex() + " (a bug: please report it)",
                     kRefused);
-      rows.push_back(SyncedEntity{c->kind, c->key, c->id, it->second.first, it->second.second.hex(), c->blob.hex(), c->place});
-      note(c->kind + " " + c->key + " sits at " + it->second.first + " on the branch; the next push moves it to " + c->new_path);
+      rows.push_back(SyncedEntity{c.kind, c.key, c.id, it->second, (*blob)->hex(), c.blob.hex(), c.place});
+      note(c.kind + " " + c.key + " sits at " + it->second + " on the branch; the next push moves it to " + c.new_path);
     }
   }
+  trace.step("placed on the branch");
   if (auto u = s.state->upsert(rows); !u) return fail(u.errors(), kRefused);
   if (auto r = s.state->remove(gone); !r) return fail(r.errors(), kRefused);
   if (auto c = s.state->clear_all_marks(); !c) return fail(c.errors(), kRefused);
@@ -1268,6 +1365,7 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     fail(c.errors(), kRefused);
     return fail("nothing was pulled: " + s.store->display_url() + " is unchanged", kRefused);
   }
+  trace.step("committed");
   say("pulled " + branch + " at " + H.short_hex() + " into " + s.store->display_url() + ": " + std::to_string(l.created) +
       " created, " + std::to_string(l.updated) + " updated, " + std::to_string(l.deleted) + " deleted" +
       (l.note.empty() ? "" : " (" + l.note + ")"));
