@@ -1193,16 +1193,11 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     engine::UpgradedRecords recs(schema_, **reader);
     if (auto c = recs.check(); !c) return fail(c.errors(), kRefused);
     format::Record r;
+    Entity e;
     Errors ignored;  // the load below reports them
-    while (recs.next(r, ignored)) {
-      const KindInfo* k = schema_.find(r.kind);
-      if (!k) continue;
-      Entity e;
-      Errors de;
-      DecodeOptions dopts;
-      dopts.keep_unknown = true;
-      if (k->normalize(*k, r.doc, dopts, e, de)) incoming.emplace(k->name, e.key.str());
-    }
+    DecodeOptions dopts;
+    dopts.keep_unknown = true;
+    while (recs.next_entity(r, e, ignored, dopts)) incoming.emplace(e.kind->name, e.key.str());
   }
 
   if (auto b = s.state->bypass_on(); !b) return fail(b.errors(), kRefused);
@@ -1324,16 +1319,13 @@ int Runner::pull_into(Session& s, const std::string& branch, bool discard, bool 
     if (!reader) return fail(reader.errors(), kRefused);
     engine::UpgradedRecords recs(schema_, **reader);
     format::Record r;
+    Entity e;
     Errors ignored;
-    while (recs.next(r, ignored)) {
-      const KindInfo* k = schema_.find(r.kind);
-      Entity e;
-      Errors de;
-      DecodeOptions dopts;
-      dopts.keep_unknown = true;
-      if (k && k->normalize(*k, r.doc, dopts, e, de) && wanted.count({k->name, e.key.str()}))
-        where[{k->name, e.key.str()}] = r.origin.file.substr(r.origin.file.find(':') + 1);
-    }
+    DecodeOptions dopts;
+    dopts.keep_unknown = true;
+    while (recs.next_entity(r, e, ignored, dopts))
+      if (wanted.count({e.kind->name, e.key.str()}))
+        where[{e.kind->name, e.key.str()}] = r.origin.file.substr(r.origin.file.find(':') + 1);
     for (const Change& c : strays) {
       auto it = where.find({c.kind, c.key});
       auto blob = it == where.end() ? Result<std::optional<Oid>>(std::optional<Oid>()) : s.repo->file_at(*htree, it->second);
