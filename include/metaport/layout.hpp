@@ -1,7 +1,7 @@
 // Layout: where each entity lives in a tree dump, and which kind a file
 // holds. Each schema defines its own from its declarations (bi: the Metabase
-// Representation Format's folders); GenericLayout serves schemas that need
-// nothing special: <kind>/<slug of key>.yaml.
+// Representation Format's folders); make_generic_layout serves schemas that need
+// nothing special: each entity in its parent's folder.
 //
 // A schema may offer several tree layouts (bi: the Representation Format and
 // Metabase's own serialization export): a layout whose files are another
@@ -102,47 +102,11 @@ struct LayoutChoice {
   std::function<std::unique_ptr<Layout>()> make;
 };
 
-// <kind in snake_case>/<slug>.yaml, the slug from the entity's `name` or
-// `title` member if it has one, else from its key. Entities whose slugs
-// collide within a kind: the one with the smallest key keeps the plain name,
-// the others get `__` + a short hash of their key (deterministic; see
-// docs/tree-layout.md for the stabler rule of the bi layout).
-class GenericLayout : public Layout {
- public:
-  explicit GenericLayout(std::vector<std::string> kinds) {
-    for (auto& k : kinds) folders_[snake_case(k)] = k;
-  }
-  std::optional<std::vector<std::string>> index_members(const KindInfo&) const override {
-    return std::vector<std::string>{"name", "title"};  // what slug_of reads
-  }
-  void index(const Entity& e) override {
-    auto& first = first_[{e.kind->name, slug_of(e)}];
-    std::string key = e.key.str();
-    if (first.empty() || key < first) first = key;
-  }
-  std::string path_of(const Entity& e) override {
-    std::string slug = slug_of(e);
-    std::string key = e.key.str();
-    auto it = first_.find({e.kind->name, slug});
-    if (it != first_.end() && it->second != key) slug += "__" + short_hash(key);
-    return snake_case(e.kind->name) + "/" + slug + ".yaml";
-  }
-  std::optional<std::string> kind_of(std::string_view rel_path, const Value&) override {
-    auto slash = rel_path.find('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    auto it = folders_.find(std::string(rel_path.substr(0, slash)));
-    if (it == folders_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  static std::string slug_of(const Entity& e) {
-    for (const char* m : {"name", "title"})
-      if (const Value* v = e.value.find(m); v && v->is_string() && !v->as_string().empty()) return slugify(v->as_string());
-    return slugify(e.key.str());
-  }
-  std::map<std::string, std::string> folders_;
-  std::map<std::pair<std::string, std::string>, std::string> first_;  // (kind, slug) -> smallest key
-};
+struct SchemaInfo;
+// The tree layout of a schema that declares none of its own: entities in
+// their Parent<K>'s folder, as deep as the hierarchy goes (docs/tree-layout.md,
+// "Your own schema"). Defined in runtime/format/generic_layout.cpp: it keeps
+// its index in a scratch database on disk.
+std::unique_ptr<Layout> make_generic_layout(const SchemaInfo& schema);
 
 }  // namespace metaport

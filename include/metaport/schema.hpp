@@ -81,9 +81,7 @@ struct SchemaInfo {
   std::unique_ptr<Layout> layout() const {
     if (!layouts.empty()) return layouts.front().make();
     if (make_layout) return make_layout();
-    std::vector<std::string> names;
-    for (const auto& k : kinds) names.push_back(k->name);
-    return std::make_unique<GenericLayout>(std::move(names));
+    return make_generic_layout(*this);
   }
   // The tree layout named `name` ("" or "default": the default one); null
   // when the schema has none of that name.

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "metaport/format/json.hpp"
@@ -183,7 +184,12 @@ class TreeWriter : public DumpWriter {
     return io::write_file(tmp_ + "/metaport.yaml", yaml::write(v));
   }
   Status write(const Entity& e, const Value& doc) override {
-    std::string rel = layout_->path_of(e);
+    std::string rel;
+    try {
+      rel = layout_->path_of(e);
+    } catch (const std::runtime_error& x) {  // a layout's refusal (a loop of parents), or its scratch database's
+      return make_error(x.what());
+    }
     if (!written_.insert(rel).second)
       return make_error("two entities were given the same file " + rel + " (a layout bug)");
     std::string text = layout_->render(layout_->write_document(e, doc));

@@ -15,8 +15,8 @@ grep -E '^Notebook +1 +0 +0 +0' report.txt
 "$bin" dump sqlite://a.db tree
 test -f tree/metaport.yaml
 test -f tree/notebook/ideas.yaml
-test -f tree/note/ideas.yaml
-grep -q 'replies_to: NoteFirst000000000001' tree/note/re__ideas.yaml
+test -f tree/notebook/ideas/note/ideas.yaml
+grep -q 'replies_to: NoteFirst000000000001' tree/notebook/ideas/note/re__ideas.yaml
 "$bin" init sqlite://b.db
 "$bin" load sqlite://b.db tree >/dev/null
 "$bin" dump sqlite://a.db a.jsonl
