@@ -69,7 +69,11 @@ Value end_value(const Counts& counts) {
 class StreamWriter : public DumpWriter {
  public:
   StreamWriter(Format f, std::unique_ptr<io::Output> out) : f_(f), out_(std::move(out)) {}
-  Status begin(const DumpHeader& h) override { return emit(header_value(h), true); }
+  Status begin(const DumpHeader& h) override {
+    Value v = header_value(h);
+    v.set("end", "counts");  // this stream closes with an end record: without it, it was cut
+    return emit(v, true);
+  }
   Status write(const Entity& e, const Value& doc) override {
     buf_.clear();
     if (f_ == Format::jsonl) {
@@ -286,6 +290,12 @@ Status check_header(const Value& h, const std::string& name, DumpHeader& out) {
   out.format = static_cast<int>(f->as_int());
   out.schema = s->as_string();
   out.version = static_cast<int>(v->as_int());
+  if (const Value* end = h.find("end")) {
+    if (!end->is_string() || end->as_string() != "counts")
+      return make_error(name + ": the dump header's 'end' is 'counts' (the stream closes with an end record, as "
+                               "metaport's dump writes it) or left out (a hand-written stream)");
+    out.end_required = true;
+  }
   if (const Value* sec = h.find("secrets")) {
     const Value* id = h.find("secrets_key");
     if (sec->is_string() && sec->as_string() == "kept" && !id) {
@@ -309,7 +319,18 @@ class CountingReader : public DumpReader {
   const DumpHeader& header() const override { return header_; }
   Status finish() override {
     if (!status_) return status_;
-    if (!ended_) return make_error(name_ + ": the dump ends without its end record: truncated (a broken pipe or a partial file?)");
+    if (!ended_) {
+      if (!header_.end_required) return ok_status();  // hand-written: no end record promised
+      return make_error(name_ + ": the dump ends without its end record: truncated (a broken pipe or a partial file?)");
+    }
+    if (expected_total_) {
+      std::size_t total = 0;
+      for (const auto& [k, n] : seen_) total += n;
+      if (total != *expected_total_)
+        return make_error(name_ + ": the end record's total is " + std::to_string(*expected_total_) +
+                          ", the dump holds " + std::to_string(total) + " records");
+    }
+    if (!counted_) return ok_status();  // an end record without per-kind counts
     for (const auto& [k, n] : expected_counts_) {
       std::size_t got = seen_.count(k) ? seen_.at(k) : 0;
       if (got != n)
@@ -333,9 +354,12 @@ class CountingReader : public DumpReader {
       return;
     }
     ended_ = true;
-    if (const Value* c = v.find("counts"); c && c->is_object())
+    if (const Value* c = v.find("counts"); c && c->is_object()) {
+      counted_ = true;
       for (const auto& [k, n] : c->as_object())
         if (n.is_int()) expected_counts_[k] = static_cast<std::size_t>(n.as_int());
+    }
+    if (const Value* t = v.find("total"); t && t->is_int()) expected_total_ = static_cast<std::size_t>(t->as_int());
   }
   // The envelope {kind, entity}.
   static Parsed take_record(Value&& v, const Origin& o, Record& r, Errors& errors) {
@@ -360,6 +384,8 @@ class CountingReader : public DumpReader {
   DumpHeader header_;
   std::string name_;
   bool ended_ = false;
+  bool counted_ = false;                       // the end record has per-kind counts
+  std::optional<std::size_t> expected_total_;  // and/or a total
   Status status_ = ok_status();
   Counts expected_counts_, seen_;
 };

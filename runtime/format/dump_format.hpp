@@ -34,6 +34,10 @@ struct DumpHeader {
   std::string schema;
   int version = 0;
   bool from_metaport = true;  // false: a tree without metaport.yaml (written by Metabase or a person)
+  // Streams: the header says `end: counts` (metaport's dump always writes
+  // it): the stream must close with an end record, else it is truncated. A
+  // hand-written stream leaves it out and may end anywhere (docs/loading.md).
+  bool end_required = false;
   // Written with --keep-secrets (`secrets: kept` in the header): the secrets
   // in clear are meant. Without it a secret in clear is reported as a warning
   // (pasted into a reviewed file, it would slip into git unnoticed).
