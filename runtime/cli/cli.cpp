@@ -302,8 +302,18 @@ int cmd_copy(const SchemaInfo& schema, const std::string& src_url, const LoadArg
   return r->verify && !r->holds_source() ? kDataProblem : kOk;
 }
 
+bool looks_like_store_url(const std::string& s);
+
 int cmd_validate(const SchemaInfo& schema, const SchemaExtras& extras, const std::string& in, const std::string& against,
                  const LoadArgs& a) {
+  if (looks_like_store_url(in)) {
+    // A store's content was checked as it was written; validate reads files.
+    std::fprintf(stderr,
+                 "error: validate checks a dump (a folder, FILE.yaml, FILE.jsonl, - for stdin), not a store: "
+                 "%s is a store URL. To check a dump against what a store holds: validate DUMP --against %s\n",
+                 in.c_str(), in.c_str());
+    return kUsage;
+  }
   auto o = load_options(a);
   if (!o) { print_errors(o.errors()); return kUsage; }
   auto key = secrets_key(a.secrets_key);
@@ -502,10 +512,14 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
 
   std::size_t size = extras.default_seed_size;
   std::string progress = "auto";
-  auto* seed = app.add_subcommand("seed", "fill a store with realistic sample data");
-  seed->add_option("STORE", url)->required();
-  seed->add_option("--size", size, "about how many entities (same size => same content)");
-  seed->add_option("--progress", progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  // Offered only by a schema that has sample data (SchemaExtras::seed).
+  CLI::App* seed = nullptr;
+  if (extras.seed) {
+    seed = app.add_subcommand("seed", "fill a store with realistic sample data");
+    seed->add_option("STORE", url)->required();
+    seed->add_option("--size", size, "about how many entities (same size => same content)");
+    seed->add_option("--progress", progress)->check(CLI::IsMember({"auto", "always", "never"}));
+  }
 
   DumpArgs da;
   auto* dump = app.add_subcommand("dump", "write a store's content as a tree, a YAML stream or JSON lines");
@@ -515,8 +529,10 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
   for (const auto& f : extras.formats) dump_formats.push_back(f.name);
   dump->add_option("--format", da.format)->check(CLI::IsMember(dump_formats));
   dump->add_option("--only", da.only, "only these kinds")->expected(1, -1);
-  dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
-  dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
+  if (!schema.scope_kind.empty()) {  // a schema with a container kind whose subtrees can be selected
+    dump->add_option("--collection", da.collections, "only these collections' subtrees (and what they reference)")->expected(1, -1);
+    dump->add_flag("--no-closure", da.no_closure, "with --collection: references outside them are errors");
+  }
   dump->add_flag("--keep-secrets", da.keep_secrets, "write secrets in clear instead of redacting them (files mode 0600)");
   dump->add_option("--secrets-key", da.secrets_key,
                    "seal secrets with this key file instead of redacting them (or METAPORT_SECRETS_KEY)");
@@ -607,7 +623,7 @@ int run(const SchemaInfo& schema, const SchemaExtras& extras, int argc, char** a
     return rc == 0 ? kOk : kUsage;
   }
   if (init->parsed()) return cmd_init(schema, url);
-  if (seed->parsed()) return cmd_seed(schema, extras, url, size, progress);
+  if (seed && seed->parsed()) return cmd_seed(schema, extras, url, size, progress);
   if (dump->parsed()) return cmd_dump(schema, extras, da);
   if (load->parsed()) return cmd_load(schema, extras, la);
   if (copy->parsed()) return cmd_copy(schema, copy_src, ca);
