@@ -87,7 +87,8 @@ Status Loader::open_plan() {
       "CREATE INDEX err_r ON err(r);"
       "CREATE TABLE user_ref(r INT NOT NULL, node INT NOT NULL, path TEXT NOT NULL);"
       "CREATE TABLE rewrite(r INT NOT NULL, path TEXT NOT NULL);"
-      "CREATE INDEX rewrite_r ON rewrite(r);");
+      "CREATE INDEX rewrite_r ON rewrite(r);"
+      "CREATE TABLE failed_key(kind INT NOT NULL, key TEXT NOT NULL, PRIMARY KEY(kind, key)) WITHOUT ROWID;");
 }
 
 // The node of (kind, key), made on first sight.
@@ -536,12 +537,18 @@ Status Loader::propagate_failures() {
           if (f.kind == tk.name && f.key == *tkey && where.empty()) where = path_to_string(f.path);
         });
       }
-      if (auto s = fail(r, rec,
-                        Error{"references " + label(tk, *tkey) + ", which is neither in the dump nor in the target store" +
-                                  (schema_.stub_policy_of(tk.name) == StubPolicy::on_flag ? " (--stub-missing creates a placeholder)" : ""),
-                              where, {}, {}, {}});
-          !s)
-        return s;
+      // A record of the dump that did not decode (its key unknown) may be the one meant.
+      auto& failed = plan_->stmt("SELECT 1 FROM failed_key WHERE kind = ?1 AND key = ?2");
+      failed.bind(1, static_cast<std::int64_t>(tk_index)).bind(2, m.text_at(4));
+      auto in_dump = failed.step();
+      if (!in_dump) return in_dump.errors();
+      failed.reset();
+      std::string why = *in_dump ? ", which is in the dump but failed to load: see above"
+                                 : ", which is neither in the dump nor in the target store" +
+                                       std::string(schema_.stub_policy_of(tk.name) == StubPolicy::on_flag
+                                                       ? " (--stub-missing creates a placeholder)"
+                                                       : "");
+      if (auto s = fail(r, rec, Error{"references " + label(tk, *tkey) + why, where, {}, {}, {}}); !s) return s;
     }
   }
   const std::string keep_stored = opts_.mode == Mode::skip ? " AND fn.store_id IS NULL" : "";

@@ -81,6 +81,13 @@ void Loader::prepare_entity(Prepared& p, std::uint32_t kind_idx, const Value& do
   dopts.keep_unknown = opts_.keep_unknown;
   if (!kind.normalize(kind, doc, dopts, e, p.errors)) {
     p.guess = guess_key(doc);
+    // Its key is not known; a reference to any of its top-level values
+    // may mean it (propagate_failures says "failed to load", not "missing").
+    if (doc.is_object())
+      for (const auto& [name, v] : doc.as_object()) {
+        if (p.could_be.size() == 64) break;
+        if (auto k = key_from_value(v); k && !k->parts.empty()) p.could_be.push_back(std::move(*k));
+      }
     return;
   }
   SpoolRecord& rec = p.rec;
@@ -181,6 +188,14 @@ Status Loader::accept_entity(Prepared& p) {
       errs.push_back(Error{"... and " + std::to_string(p.errors.dropped()) + " more problems", {}, {}, p.origin.file, {}});
     ++report_.kinds[kind.name].failed;
     record_failure(kind.name, p.guess, p.origin, std::move(errs));
+    if (!p.could_be.empty()) {
+      if (auto s = open_plan(); !s) return s;
+      auto& ins = plan_->stmt("INSERT OR IGNORE INTO failed_key(kind, key) VALUES(?1, ?2)");
+      for (const auto& k : p.could_be) {
+        ins.bind(1, static_cast<std::int64_t>(p.kind)).bind(2, key_text(static_cast<std::uint32_t>(p.kind), k));
+        if (auto s = ins.run(); !s) return s;
+      }
+    }
     if (streaming_) stop_streaming();
     // Its key, if it can be told, joins the plan as a failed record.
     if (kind.key_is_single() && !p.guess.empty()) {

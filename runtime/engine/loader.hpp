@@ -153,6 +153,7 @@ class Loader {
     std::int64_t kind = -1; // index into schema_.kinds, -1 when unknown
     Origin origin;
     std::string guess;      // a readable key for records that do not decode
+    std::vector<Key> could_be;  // a record that does not decode: keys it may have had (its top-level values)
     Errors errors;          // reading or decoding problems
     SpoolRecord rec;        // the record to spool (kind, key, refs, row)
     store::EntityRow row;   // the row to write, references still keys

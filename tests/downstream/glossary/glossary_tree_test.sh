@@ -55,4 +55,47 @@ test "$rc" -eq 1
 grep -q 'its parents form a loop' loop.txt
 grep -q 'Term TermRecurring00000001' loop.txt
 test ! -e loop
+# A steward (keyed by email) that does not decode (a member Steward lacks):
+# a term naming its email is told that it is in the dump and failed to
+# load, not that it is missing; a steward truly missing is still "neither".
+cat > steward.yaml <<'EOT'
+metaport: dump
+format: 1
+schema: glossary
+version: 1
+---
+kind: Steward
+entity:
+  email: ann@example.com
+  name: Ann
+  nickname: A.
+---
+kind: Glossary
+entity:
+  entity_id: GlossaryOther00000001
+  name: Other
+---
+kind: Term
+entity:
+  entity_id: TermAnns0000000000001
+  term: Churn
+  glossary_id: GlossaryOther00000001
+  steward: ann@example.com
+---
+kind: Term
+entity:
+  entity_id: TermNobody00000000001
+  term: Nobody's
+  glossary_id: GlossaryOther00000001
+  steward: nobody@example.com
+EOT
+"$bin" init sqlite://s.db
+set +e
+"$bin" load sqlite://s.db steward.yaml > steward.txt 2>&1
+rc=$?
+set -e
+cat steward.txt
+test "$rc" -eq 1
+grep -q 'steward: references Steward ann@example.com, which is in the dump but failed to load: see above' steward.txt
+grep -q 'steward: references Steward nobody@example.com, which is neither in the dump nor in the target store' steward.txt
 echo "downstream glossary tree: OK"
