@@ -28,6 +28,7 @@ struct change cannot ship without its version bump and upgrade step.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary", "cc_library")
+load("//tools:copts.bzl", "METAPORT_COPTS")
 
 # The store dialects the generator prints a script for (runtime/store:dialects).
 _DIALECTS = ["sqlite", "postgres", "mysql"]
@@ -48,6 +49,7 @@ def metaport_schema(
         model = ":" + name + "_model"
         cc_library(
             name = name + "_model",
+            copts = METAPORT_COPTS,
             hdrs = hdrs,
             deps = [Label("//include:metaport")] + deps,
             visibility = visibility,
@@ -64,6 +66,7 @@ def metaport_schema(
     )
     cc_binary(
         name = name + "_generator",
+        copts = METAPORT_COPTS,
         srcs = [gen_src],
         deps = [model, Label("//codegen:generator")],
     )
@@ -98,6 +101,7 @@ def metaport_schema(
 
     cc_library(
         name = name,
+        copts = METAPORT_COPTS,
         srcs = [name + "_registry.cc"],
         deps = [model],
         visibility = visibility,
@@ -124,6 +128,7 @@ def metaport_schema(
 
     cc_binary(
         name = "metaport_" + name,
+        copts = METAPORT_COPTS,
         srcs = [name + "_main.cc"] + extras_srcs,
         data = [":" + name + "_lock_in_step"] if lock else [],
         # jemalloc: loads allocate on every core (docs/performance.md).
