@@ -34,7 +34,7 @@ for v in 1 2; do
   fi
   # Each golden says which version it is.
   if grep -qx "version: $v" "$root/golden/v$v/tree/metaport.yaml" &&
-     [[ "$(head -n1 "$root/golden/v$v/bi.jsonl")" == "{\"metaport\":\"dump\",\"format\":1,\"schema\":\"bi\",\"version\":$v}" ]]; then
+     [[ "$(head -n1 "$root/golden/v$v/bi.jsonl")" == "{\"metaport\":\"dump\",\"format\":1,\"schema\":\"bi\",\"version\":$v,\"end\":\"counts\"}" ]]; then
     ok "golden/v$v says version $v"
   else
     fail "golden/v$v does not say version $v"
