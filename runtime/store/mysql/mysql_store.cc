@@ -531,7 +531,7 @@ class MysqlStore final : public SqlStoreBase {
     for (;;) {
       const int got = r.fetch(*s);
       if (got == 0) break;
-      if (got < 0) { stop = fail(error_at(t, "scan", "", mysql_stmt_error(*s))); break; }
+      if (got < 0) { stop = fail(error_at(t, "scan", "", stmt_error(*s))); break; }
       for (std::size_t i = 0; i < row.size(); ++i) r.get(i + 1, row[i]);
       if (Status st = sink(r.get_int(0), row); !st) { stop = st; break; }
     }
@@ -863,11 +863,13 @@ class MysqlStore final : public SqlStoreBase {
     if (!reads.empty()) {
       Results r;
       if (auto st = r.bind(s, reads); !st) return st;
-      if (mysql_stmt_store_result(s)) return make_error(mysql_stmt_error(s));
+      // A locking read (FOR UPDATE) learns that it lost a conflict here, when
+      // the rows come, not at execute: explained() too, so the load retries.
+      if (mysql_stmt_store_result(s)) return make_error(stmt_error(s));
       for (;;) {
         const int got = r.fetch(s);
         if (got == 0) break;
-        if (got < 0) { out = make_error(mysql_stmt_error(s)); break; }
+        if (got < 0) { out = make_error(stmt_error(s)); break; }
         if (Status st = on_row(r); !st) { out = st; break; }
       }
       mysql_stmt_free_result(s);
