@@ -112,7 +112,7 @@ TEST_P(EvolutionTest, AVersion1DumpLoadsUnderVersion2) {
   EXPECT_NE(text.find("\"summary\":\"Novels and stories\""), std::string::npos) << text;
   EXPECT_NE(text.find("\"language\":\"en\""), std::string::npos);
   EXPECT_EQ(text.find("gold"), std::string::npos);
-  EXPECT_NE(text.find("{\"metaport\":\"dump\",\"format\":1,\"schema\":\"lib\",\"version\":2}"), std::string::npos);
+  EXPECT_NE(text.find("{\"metaport\":\"dump\",\"format\":1,\"schema\":\"lib\",\"version\":2,\"end\":\"counts\"}"), std::string::npos);
 }
 
 TEST_P(EvolutionTest, AVersion1StoreMigratesWithItsDataAndABackup) {
