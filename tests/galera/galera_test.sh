@@ -174,14 +174,19 @@ check "node 3 counts the 4 lost conflicts" 4 "$(($(aborts 3) - aborted))"
 check "the store holds the writer's collection only, read on node 1" 1 "$(rows "$(on 1 "$db")")"
 
 # ---- 3. SIGKILL node 1 while a load through it is writing -------------------------
-sql 1 "CREATE DATABASE mp_kill" || fail "CREATE DATABASE mp_kill"
-"$bin" init "$(on 1 mp_kill)" 2>/dev/null
-"$bin" load "$(on 1 mp_kill)" big.jsonl >kill-load.txt 2>&1 &
-load_pid=$!
-bg_pids+=("$load_pid")
-wait_writing "$(on 1 mp_kill)" mp_field "$load_pid" && ok "node 1 is killed while the load writes" ||
-  fail "the load ended before node 1 was killed"
-killed="$("$mariadb_sh" kill "$cluster" 1)" && ok "SIGKILL node 1 (pid $killed)" || fail "kill node 1"
+# kill_during_load DB NODE OUT WHAT: a new database DB, big.jsonl loaded into it
+# through node 1 in the background (its output in OUT, its pid in load_pid),
+# and node NODE SIGKILLed once the load has written rows.
+kill_during_load() {
+  sql 1 "CREATE DATABASE $1" || fail "CREATE DATABASE $1"
+  "$bin" init "$(on 1 "$1")" 2>/dev/null
+  "$bin" load "$(on 1 "$1")" big.jsonl >"$3" 2>&1 &
+  load_pid=$!
+  bg_pids+=("$load_pid")
+  wait_writing "$(on 1 "$1")" mp_field "$load_pid" && ok "$4" || fail "the load ended before node $2 was killed"
+  killed="$("$mariadb_sh" kill "$cluster" "$2")" && ok "SIGKILL node $2 (pid $killed)" || fail "kill node $2"
+}
+kill_during_load mp_kill 1 kill-load.txt "node 1 is killed while the load writes"
 wait "$load_pid"
 check "the load through the killed node fails (exit 1)" 1 $?
 has "it says the connection was lost and nothing was written" kill-load.txt \
@@ -207,14 +212,7 @@ same_file big.jsonl again1.jsonl "loaded again through node 2, read on the rejoi
 # holds nothing of the load or all of it. Node 2 then rejoins; the load ends
 # committed whole or failed with nothing written, and all three nodes agree.
 whole="$(rows "$(on 1 mp_kill)")"  # the store holds the big sample: its row count
-sql 1 "CREATE DATABASE mp_kill2" || fail "CREATE DATABASE mp_kill2"
-"$bin" init "$(on 1 mp_kill2)" 2>/dev/null
-"$bin" load "$(on 1 mp_kill2)" big.jsonl >kill2-load.txt 2>&1 &
-load_pid=$!
-bg_pids+=("$load_pid")
-wait_writing "$(on 1 mp_kill2)" mp_field "$load_pid" && ok "node 2 is killed while the load through node 1 writes" ||
-  fail "the load ended before node 2 was killed"
-killed="$("$mariadb_sh" kill "$cluster" 2)" && ok "SIGKILL node 2 (pid $killed)" || fail "kill node 2"
+kill_during_load mp_kill2 2 kill2-load.txt "node 2 is killed while the load through node 1 writes"
 partial=0 polls=0 seen_whole=0
 for _ in $(seq 1 40); do  # up to ~40 s with node 2 away
   for n in 1 3; do
